@@ -14,30 +14,20 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
 	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
 
+	"peerchain/tools/command"
 	"peerchain/tools/internal/repo"
 )
 
 // errProblems makes the command exit 1 after it has named the problems.
-var errProblems = errors.New("docs do not match their sources")
+var errProblems = fmt.Errorf("docs do not match their sources: %w", command.ErrReported)
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stdout); err != nil {
-		if !errors.Is(err, errProblems) {
-			fmt.Fprintln(os.Stderr, color.RedString("docs: %v", err))
-		}
-		stop()
-		os.Exit(1)
-	}
-}
+func main() { command.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var root string

@@ -11,35 +11,28 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
 	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
 
+	"peerchain/tools/command"
 	"peerchain/tools/exercise"
 	"peerchain/tools/internal/repo"
 )
 
 // errNotAllGood makes the command exit 1 after its report says why.
-var errNotAllGood = errors.New("not all exercises are as they should be")
+var errNotAllGood = fmt.Errorf("not all exercises are as they should be: %w", command.ErrReported)
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stdout, runGoTest); err != nil {
-		if !errors.Is(err, errNotAllGood) {
-			fmt.Fprintln(os.Stderr, color.RedString("grade: %v", err))
-		}
-		stop()
-		os.Exit(1)
-	}
+	command.Main(func(ctx context.Context, args []string, stdout io.Writer) error {
+		return run(ctx, args, stdout, runGoTest)
+	})
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer, gt goTest) error {

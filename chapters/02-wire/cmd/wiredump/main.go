@@ -10,25 +10,20 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
+
+	"peerchain/tools/command"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, color.RedString("wiredump: %v", err))
-		stop()
-		os.Exit(1)
-	}
+	command.Main(func(ctx context.Context, args []string, stdout io.Writer) error {
+		return run(ctx, args, os.Stdin, stdout)
+	})
 }
 
 // run is the whole command, apart from signals and the exit code, so that

@@ -1,0 +1,114 @@
+package simulation
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// docs:begin faults
+// Partition splits the network: messages, dials and closes between
+// nodes in different groups are lost, including those already on their
+// way. Nodes named in no group form one more group together. Open
+// connections stay open, as TCP's do when a cable is cut; the machines
+// find out through their own timeouts.
+func (n *Network) Partition(groups ...[]NodeID) error {
+	g := make([]int, len(n.nodes))
+	seen := make(map[NodeID]bool)
+	for i, group := range groups {
+		if err := n.checkIDs(group); err != nil {
+			return fmt.Errorf("partition: %w", err)
+		}
+		for _, id := range group {
+			if seen[id] {
+				return fmt.Errorf("partition: node %d is in two groups", id)
+			}
+			seen[id] = true
+			g[id] = i + 1
+		}
+	}
+	n.groups = g
+	n.tracef("partition %s", describeGroups(groups))
+	return nil
+}
+
+// Heal ends a partition.
+func (n *Network) Heal() {
+	n.groups = nil
+	n.tracef("heal")
+}
+
+// Crash stops a node as if its process died: its machine and timers are
+// gone, what was on its way to it is lost, and each of its peers hears
+// that the connection closed.
+func (n *Network) Crash(id NodeID) error {
+	if err := n.checkIDs([]NodeID{id}); err != nil {
+		return fmt.Errorf("crash: %w", err)
+	}
+	nd := &n.nodes[id]
+	if !nd.alive {
+		return fmt.Errorf("crash: node %d is already down", id)
+	}
+	for _, p := range n.sortedPeers(id) {
+		if !n.cut(id, p) {
+			n.push(item{at: n.arrival(id, p), to: p, from: id,
+				kind: itemDisconnect, err: ErrPeerCrashed})
+		}
+	}
+	nd.alive = false
+	nd.life++
+	nd.m, nd.timers, nd.peers = nil, nil, nil
+	n.tracef("crash %d", id)
+	return nil
+}
+
+// Restart starts a crashed node again with a fresh machine, which gets
+// Start and then, like at the beginning, a PeerConnected for each of its
+// starting topology's links to a node that is up and not cut off by a
+// partition. It has lost all other state.
+func (n *Network) Restart(id NodeID) error {
+	if err := n.checkIDs([]NodeID{id}); err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	if n.nodes[id].alive {
+		return fmt.Errorf("restart: node %d is up", id)
+	}
+	n.boot(id)
+	n.linkTopology(id, false)
+	n.tracef("restart %d", id)
+	return n.err
+}
+
+// docs:end faults
+
+// SetLinkLatency gives the link from a to b a latency of its own.
+func (n *Network) SetLinkLatency(a, b NodeID, l Latency) error {
+	if err := n.checkIDs([]NodeID{a, b}); err != nil {
+		return fmt.Errorf("link latency: %w", err)
+	}
+	if err := l.Validate(); err != nil {
+		return fmt.Errorf("link latency: %w", err)
+	}
+	n.latency[link{a, b}] = l
+	return nil
+}
+
+// SetLinkLoss gives the link from a to b a loss rate of its own.
+func (n *Network) SetLinkLoss(a, b NodeID, p float64) error {
+	if err := n.checkIDs([]NodeID{a, b}); err != nil {
+		return fmt.Errorf("link loss: %w", err)
+	}
+	if p < 0 || p > 1 || math.IsNaN(p) {
+		return fmt.Errorf("%w: link loss %v not in 0..1", ErrConfig, p)
+	}
+	n.loss[link{a, b}] = p
+	return nil
+}
+
+func describeGroups(groups [][]NodeID) string {
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		parts[i] = fmt.Sprint(g)
+	}
+	return strings.Join(parts, " | ")
+}

@@ -1,0 +1,65 @@
+package simulation
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// story is the shared log of a scenario: what every node saw, in order.
+type story struct {
+	lines []string
+}
+
+func (s *story) String() string { return strings.Join(s.lines, "\n") }
+
+// scripted is a machine for scenario tests: it writes every event into
+// the story and does whatever its react function says.
+type scripted struct {
+	id    NodeID
+	story *story
+	react func(now time.Time, ev Event) []Action
+}
+
+func (m *scripted) Handle(now time.Time, ev Event) []Action {
+	m.story.lines = append(m.story.lines, fmt.Sprintf("%v n%d %v", now.Sub(Epoch), m.id, ev))
+	if m.react == nil {
+		return nil
+	}
+	return m.react(now, ev)
+}
+
+// newStoryNetwork builds a network of scripted machines that share a story.
+func newStoryNetwork(t *testing.T, cfg Config) (*Network, *story) {
+	t.Helper()
+	s := &story{}
+	net, err := New(cfg, func(id NodeID, _ *rand.Rand) Machine {
+		return &scripted{id: id, story: s}
+	})
+	require.NoError(t, err)
+	return net, s
+}
+
+// script sets how node id reacts to events from now on.
+func script(net *Network, id NodeID, react func(now time.Time, ev Event) []Action) {
+	net.Machine(id).(*scripted).react = react
+}
+
+// rumor makes a small message with an ID to tell messages apart.
+func rumor(id uint64) *MsgRumor { return &MsgRumor{ID: id, Body: []byte("x")} }
+
+// received lists the IDs of the rumors a story shows arriving at node.
+func received(s *story, node NodeID) []string {
+	var ids []string
+	prefix := fmt.Sprintf(" n%d rumor ", node)
+	for _, l := range s.lines {
+		if strings.Contains(l, prefix) {
+			ids = append(ids, l)
+		}
+	}
+	return ids
+}
