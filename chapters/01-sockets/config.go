@@ -19,6 +19,7 @@ const (
 )
 
 // docs:begin config
+
 // Config holds a node's limits and timeouts. Start from DefaultConfig.
 type Config struct {
 	// MaxLineLength is the longest line a node accepts or sends, in

@@ -15,6 +15,7 @@ var (
 )
 
 // docs:begin read-line
+
 // newLineReader wraps r in a buffer that holds exactly one longest line
 // and its newline, so that reading a longer line fails instead of
 // growing memory without bound.
@@ -48,6 +49,7 @@ func readLine(r *bufio.Reader, maxLine int) (string, error) {
 // docs:end read-line
 
 // docs:begin check-line
+
 // checkLine rejects a line that cannot be sent as one line: a line break
 // inside it would reach the peer as two lines.
 func checkLine(line string, maxLine int) error {

@@ -23,6 +23,7 @@ const (
 )
 
 // docs:begin node
+
 // Node is a chat node: it accepts connections, dials peers, reports
 // every line it reads to its handler, and sends lines to every peer.
 type Node struct {
@@ -56,6 +57,7 @@ func NewNode(cfg Config, handle func(Event)) (*Node, error) {
 }
 
 // docs:begin run
+
 // Run accepts connections on ln until ctx is cancelled. Then it closes
 // the listener and every connection, waits until every goroutine the
 // node started has returned, and returns. After Run the node is closed,
@@ -82,6 +84,7 @@ func (n *Node) Run(ctx context.Context, ln net.Listener) error {
 // docs:end run
 
 // docs:begin accept-loop
+
 // acceptLoop gives every accepted connection to add. A failed Accept
 // (say, out of file descriptors) is retried after a pause that doubles
 // each time, so the node survives it without spinning.
@@ -109,6 +112,7 @@ func (n *Node) acceptLoop(ln net.Listener) {
 // docs:end accept-loop
 
 // docs:begin connect
+
 // Connect dials addr and adds the connection. ctx bounds only the dial;
 // the connection lives until the peer, an error or Run's end closes it.
 func (n *Node) Connect(ctx context.Context, addr string) error {
@@ -123,6 +127,7 @@ func (n *Node) Connect(ctx context.Context, addr string) error {
 // docs:end connect
 
 // docs:begin add
+
 // add registers conn and starts its two goroutines. It refuses the
 // connection, closing it, when the node is shut down or full.
 func (n *Node) add(conn net.Conn, inbound bool) error {
@@ -165,6 +170,7 @@ func (n *Node) forget(p *peer) {
 // docs:end add
 
 // docs:begin broadcast
+
 // Broadcast queues line for every peer and returns how many took it.
 // It never waits for a slow peer: one with a full outbox is dropped.
 func (n *Node) Broadcast(line string) (int, error) {
@@ -205,6 +211,7 @@ func (n *Node) snapshot() []*peer {
 }
 
 // docs:begin shutdown
+
 // shutdown refuses new connections and closes the listener and every
 // open connection; their goroutines then return on their own.
 func (n *Node) shutdown(ln net.Listener) {

@@ -19,6 +19,7 @@ var (
 )
 
 // docs:begin peer
+
 // peer is one open connection. Its reader goroutine turns lines into
 // events; its writer goroutine writes what Broadcast puts in outbox.
 // Whichever goroutine hits an error first closes the connection, which
@@ -49,6 +50,7 @@ func newPeer(conn net.Conn, inbound bool, outboxSize int, onClose func(*peer)) *
 }
 
 // docs:begin read-loop
+
 // readLoop reads lines until the connection fails, handing each to
 // emit, and last of all reports why the connection closed. Every read
 // has a deadline, so a silent peer cannot hold a goroutine and a socket
@@ -76,6 +78,7 @@ func (p *peer) readLoop(cfg Config, emit func(Event)) {
 // docs:end read-loop
 
 // docs:begin write-loop
+
 // writeLoop writes queued lines until the connection closes. A write
 // that misses its deadline means the peer is not reading.
 func (p *peer) writeLoop(cfg Config) {
@@ -101,6 +104,7 @@ func (p *peer) writeLoop(cfg Config) {
 // docs:end write-loop
 
 // docs:begin send
+
 // send queues line for the writer without ever blocking the caller: a
 // peer whose outbox is full is too slow, and is disconnected.
 func (p *peer) send(line string) bool {
@@ -119,6 +123,7 @@ func (p *peer) send(line string) bool {
 // docs:end send
 
 // docs:begin close
+
 // close closes the connection once, whoever calls it and however often;
 // the first reason wins. Closing the socket makes a read or write
 // blocked in the other goroutine return with an error.

@@ -3,6 +3,7 @@ package wire
 import "crypto/sha256"
 
 // docs:begin checksum
+
 // Checksum returns the first four bytes of the double SHA-256 of payload,
 // the value every header carries so that a receiver can tell the payload
 // arrived as it was sent.

@@ -22,6 +22,7 @@ func readFull(r io.Reader, b []byte) error {
 }
 
 // docs:begin read-n
+
 // readN reads exactly n bytes from r. It never allocates n bytes up front:
 // a peer may claim 4 MiB and send 10 bytes. It reads a chunk at a time and
 // grows its buffer as the bytes arrive, doubling it as append does, so

@@ -19,6 +19,7 @@ func checkCommand(cmd string) error {
 }
 
 // docs:begin parse-command
+
 // parseCommand reads a command field: visible ASCII characters, then NUL
 // bytes to the end. It also returns the index of the first bad byte.
 // Bitcoin Core enforces the same padding rule: a command with bytes after

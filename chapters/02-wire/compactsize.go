@@ -33,6 +33,7 @@ func CompactSizeLen(n uint64) int {
 }
 
 // docs:begin write-compact-size
+
 // WriteCompactSize writes n in the fewest bytes that hold it.
 func WriteCompactSize(w io.Writer, n uint64) error {
 	b := make([]byte, 0, MaxCompactSizeLen)
@@ -54,6 +55,7 @@ func WriteCompactSize(w io.Writer, n uint64) error {
 // docs:end write-compact-size
 
 // docs:begin read-compact-size
+
 // ReadCompactSize reads a CompactSize. It fails with ErrNonCanonical when
 // the value was sent in more bytes than it needs: 5 as fd 05 00 instead
 // of 05. Accepting both would give one message two encodings, and so two

@@ -25,6 +25,7 @@ const (
 )
 
 // docs:begin header
+
 // Header is a decoded envelope header: the 24 bytes before every payload.
 //
 //	offset  size  field
@@ -55,6 +56,7 @@ func ReadHeader(r io.Reader) (Header, error) {
 }
 
 // docs:begin read-message
+
 // ReadMessage reads one message from r for the network magic, and
 // returns it with the number of bytes read. It checks every header field
 // before it trusts any: the magic, the command, the length against the
@@ -84,6 +86,7 @@ func ReadMessage(r io.Reader, magic Magic,
 // docs:end read-message
 
 // docs:begin read-payload
+
 // ReadPayload reads the payload that h announces and decodes it into the
 // message type reg has for h.Command. It returns the number of payload
 // bytes read. Offsets in its errors count from the start of the message,
@@ -136,6 +139,7 @@ func ReadPayload(r io.Reader, h Header,
 // docs:end read-payload
 
 // docs:begin decode-payload
+
 // decodePayload decodes payload into msg, and fails unless every byte of
 // it was used: a message has exactly one encoding. It also returns where,
 // counted from the start of the message, decoding stopped.
@@ -159,6 +163,7 @@ func decodePayload(msg Message, payload []byte) (int, error) {
 // docs:end decode-payload
 
 // docs:begin write-message
+
 // WriteMessage encodes msg, wraps it in an envelope for the network magic,
 // and writes both with one Write, so that a message is never split
 // between writers. It returns the number of bytes written. It refuses to

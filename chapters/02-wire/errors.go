@@ -21,6 +21,7 @@ var (
 )
 
 // docs:begin error
+
 // Error is how ReadMessage, ReadHeader and ReadPayload report a failure:
 // what went wrong, and where.
 type Error struct {

@@ -19,6 +19,7 @@ type Magic [4]byte
 func (m Magic) String() string { return hex.EncodeToString(m[:]) }
 
 // docs:begin magic
+
 // The networks. Like Bitcoin's, peerchain's magics are four bytes that
 // rarely occur in other data: every byte is above 0x7f, so no ASCII text
 // contains them, and each begins with a byte that never occurs in UTF-8

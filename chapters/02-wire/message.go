@@ -3,6 +3,7 @@ package wire
 import "io"
 
 // docs:begin message
+
 // Message is one type of message. Encode writes only the payload, and
 // Decode reads only the payload: the envelope around it is WriteMessage's
 // and ReadMessage's job. Every message type uses pointer receivers, and

@@ -6,6 +6,7 @@ import "io"
 const pingPayload = 8
 
 // docs:begin ping
+
 // MsgPing asks a peer to answer with a pong carrying the same nonce. It
 // shows the connection still works, and timing the answer measures the
 // round trip.

@@ -3,6 +3,7 @@ package wire
 import "io"
 
 // docs:begin pong
+
 // MsgPong answers a ping. Its payload is the ping's: the same nonce, so
 // the pinger knows which ping it answers.
 type MsgPong struct {

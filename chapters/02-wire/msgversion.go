@@ -27,6 +27,7 @@ const versionFixedLen = 4 + 8 + 8 + 2*NetAddressSize + 8
 const maxVersionPayload = versionFixedLen + 3 + MaxUserAgentLen + 4 + 1
 
 // docs:begin version
+
 // MsgVersion is the first message each side of a connection sends: who it
 // is and what it can do. It is Bitcoin's version message, field for field
 // and byte for byte, so a real Bitcoin version decodes.
@@ -52,6 +53,7 @@ func (m *MsgVersion) Command() string    { return CmdVersion }
 func (m *MsgVersion) MaxPayload() uint32 { return maxVersionPayload }
 
 // docs:begin version-encode
+
 // Encode writes the fields in order, little-endian.
 func (m *MsgVersion) Encode(w io.Writer) error {
 	if len(m.UserAgent) > MaxUserAgentLen {

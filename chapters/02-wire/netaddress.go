@@ -18,6 +18,7 @@ type NetAddress struct {
 }
 
 // docs:begin net-address
+
 // WriteNetAddress writes a: services as a little-endian uint64, the
 // address as 16 bytes of IPv6 (an IPv4 address as ::ffff:a.b.c.d) and the
 // port big-endian, network byte order, as in the socket API. The zero

@@ -27,6 +27,7 @@ func NewRegistry(factories ...func() Message) (*Registry, error) {
 }
 
 // docs:begin register
+
 // Register adds message types, given as functions that return a new,
 // empty message. It fails, and adds none of them, if a command is not
 // valid (ErrBadCommand), is taken (ErrDuplicateCommand), or if a type

@@ -15,6 +15,7 @@ func WriteVarBytes(w io.Writer, b []byte) error {
 }
 
 // docs:begin read-var-bytes
+
 // ReadVarBytes reads a length as a CompactSize and then that many bytes.
 // A length over maxLen fails with ErrTooLong before a byte of it is read,
 // and memory grows only as the bytes arrive.

@@ -8,6 +8,7 @@ import (
 )
 
 // docs:begin actions
+
 // Action is something a machine asks its driver to do. It is one of the
 // types below.
 type Action interface{ isAction() }

@@ -37,6 +37,7 @@ var (
 )
 
 // docs:begin config
+
 // Config describes a simulated network. Zero values take the defaults
 // noted; validate rejects what cannot work.
 type Config struct {

@@ -44,6 +44,7 @@ func busyRun(t *testing.T, seed uint64) string {
 }
 
 // docs:begin determinism-test
+
 // TestDeterminism: the same seed gives a byte-identical trace; another
 // seed gives another.
 func TestDeterminism(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 )
 
 // docs:begin events
+
 // Event is something that happened to a node. It is one of the types
 // below; a machine switches on them.
 type Event interface{ isEvent() }

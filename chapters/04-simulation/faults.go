@@ -7,6 +7,7 @@ import (
 )
 
 // docs:begin faults
+
 // Partition splits the network: messages, dials and closes between
 // nodes in different groups are lost, including those already on their
 // way. Nodes named in no group form one more group together. Open

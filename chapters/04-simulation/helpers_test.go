@@ -8,7 +8,14 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
+
+// TestMain fails the package if a test leaves a goroutine running: the
+// real driver's tests start many.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 // story is the shared log of a scenario: what every node saw, in order.
 type story struct {

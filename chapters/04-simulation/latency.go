@@ -12,6 +12,7 @@ import (
 const MaxLatency = time.Hour
 
 // docs:begin latency
+
 // Latency is how long a message takes to cross a link: a distribution
 // the simulator samples once per message, with its own seeded source.
 type Latency interface {

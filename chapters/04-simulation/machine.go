@@ -16,6 +16,7 @@ import (
 )
 
 // docs:begin machine
+
 // Machine is a node's protocol logic. Handle takes one event, which
 // happened at now, and returns what the node should do about it.
 //
@@ -35,6 +36,7 @@ type Machine interface {
 // docs:end machine
 
 // docs:begin ids
+
 // PeerID names one connection, as one node sees it. The driver chooses
 // the values: the simulator uses the remote node's number, the real
 // driver numbers its connections. A machine only compares and stores

@@ -157,6 +157,7 @@ func (n *Network) Act(id NodeID, actions ...Action) error {
 func (n *Network) Pending() int { return n.queue.len() }
 
 // docs:begin run
+
 // Step handles the next event and reports whether there was one.
 func (n *Network) Step() (bool, error) {
 	if n.err != nil {
@@ -203,6 +204,7 @@ func (n *Network) RunUntil(done func() bool,
 // docs:end run
 
 // docs:begin handle
+
 // handle gives one item to its node's machine, if it is still meant for
 // it, and carries out the actions the machine returns.
 func (n *Network) handle(it item) {
@@ -296,6 +298,7 @@ func (n *Network) apply(id NodeID, a Action) {
 }
 
 // docs:begin send
+
 // send puts a message on the link from one node to another, unless the
 // link is missing, the message is lost, or a partition cuts it. It
 // arrives after the link's latency, and never before a message sent

@@ -97,6 +97,7 @@ func TestLoss(t *testing.T) {
 }
 
 // docs:begin partition-story
+
 // TestPartitionAndHeal is the classroom story: split the network, watch
 // messages across the split vanish, heal it, watch them flow again.
 func TestPartitionAndHeal(t *testing.T) {

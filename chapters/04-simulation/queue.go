@@ -20,6 +20,7 @@ const (
 )
 
 // docs:begin item
+
 // item is one future event for one node. Items are ordered by time, and
 // items at the same time by the order they were queued (seq), so a run
 // never depends on anything but its inputs.

@@ -55,6 +55,7 @@ func (m *MsgRumor) Decode(r io.Reader) error {
 }
 
 // docs:begin rumor-config
+
 // RumorConfig sets up push gossip: once a node knows the rumor, at the
 // start of every round it tells Fanout peers chosen at random.
 type RumorConfig struct {
@@ -98,6 +99,7 @@ func NewRumor(cfg RumorConfig, r *rand.Rand) *Rumor {
 func (m *Rumor) Informed() bool { return m.rumor != nil }
 
 // docs:begin rumor-handle
+
 // Handle implements Machine.
 func (m *Rumor) Handle(now time.Time, ev Event) []Action {
 	m.out = m.out[:0]

@@ -8,6 +8,7 @@ import (
 )
 
 // docs:begin spread
+
 // SpreadConfig describes one run of rumor spreading: a network, and push
 // gossip on it starting from node 0.
 type SpreadConfig struct {

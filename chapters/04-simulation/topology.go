@@ -18,6 +18,7 @@ const (
 )
 
 // docs:begin topology
+
 // Topology decides which nodes are linked when a network starts.
 // Neighbours returns each node's neighbours, sorted; the lists are
 // symmetric. A nil result, from AnyToAny, means every node may send to

@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 const source = `package x
 
 // docs:begin outer
+
 func A() {
 	// docs:begin inner
 	if true {
@@ -28,6 +29,7 @@ func A() {
 	}
 	// docs:end inner
 }
+
 // docs:end outer
 `
 
@@ -124,6 +126,11 @@ func TestCheck(t *testing.T) {
 		{name: "missing region", files: map[string]string{"x.go": "package x\n", "docs/p.md": samplePage}, wantSays: `x.go: no region "inner"`},
 		{name: "no block yet", files: map[string]string{"x.go": source, "docs/p.md": "<!-- code: x.go#inner -->\ntext\n"}, wantSays: "no code block follows"},
 		{name: "README is checked too", files: map[string]string{"x.go": "package x\n", "README.md": samplePage}, wantSays: "README.md:5"},
+		{
+			name:     "marker glued to a doc comment",
+			files:    map[string]string{"x.go": "package x\n\n// docs:begin inner\n// A does it.\nfunc A() {}\n\n// docs:end inner\n", "docs/p.md": samplePage},
+			wantSays: `x.go: line 3: leave a blank line after "// docs:begin inner", or go doc shows it as documentation`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

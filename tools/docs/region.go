@@ -28,14 +28,19 @@ func extract(src, name string) (string, error) {
 	var kept []string
 	open := map[string]int{} // region name -> line it began on (1-based)
 	found := name == ""
+	dropped := false // the line before was a marker, now gone
 	for i, line := range lines {
 		m := marker.FindStringSubmatch(line)
 		if m == nil {
-			if name == "" || open[name] > 0 {
+			blankAfterBlank := dropped && strings.TrimSpace(line) == "" &&
+				(len(kept) == 0 || strings.TrimSpace(kept[len(kept)-1]) == "")
+			if (name == "" || open[name] > 0) && !blankAfterBlank {
 				kept = append(kept, line)
 			}
+			dropped = false
 			continue
 		}
+		dropped = true
 		switch kind, region := m[1], m[2]; {
 		case kind == "begin" && open[region] > 0:
 			return "", fmt.Errorf("line %d: region %q begins again; it began on line %d", i+1, region, open[region])
@@ -55,6 +60,22 @@ func extract(src, name string) (string, error) {
 		return "", fmt.Errorf("no region %q (mark it with docs:begin %s and docs:end %s)", name, name, name)
 	}
 	return dedent(trimBlankLines(kept)), nil
+}
+
+// checkGoMarkers rejects a marker at the top level of a Go file that sits
+// directly above the next line: a comment there becomes part of the doc
+// comment below it, and go doc would show "docs:begin NAME".
+func checkGoMarkers(src string) error {
+	lines := strings.Split(src, "\n")
+	for i, line := range lines[:len(lines)-1] {
+		if strings.HasPrefix(line, "//") && marker.MatchString(line) &&
+			strings.TrimSpace(lines[i+1]) != "" {
+			return fmt.Errorf("line %d: leave a blank line after %q, "+
+				"or go doc shows it as documentation",
+				i+1, strings.TrimSpace(line))
+		}
+	}
+	return nil
 }
 
 func trimBlankLines(lines []string) []string {

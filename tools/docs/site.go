@@ -61,6 +61,11 @@ func (s *site) want(ctx context.Context, d directive) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.HasSuffix(file, ".go") {
+		if err := checkGoMarkers(string(src)); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+	}
 	body, err := extract(string(src), region)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)

@@ -24,6 +24,7 @@ var pittel = Experiment{
 }
 
 // docs:begin pittel
+
 // runPittel spreads a rumor over n nodes many times, each run with its
 // own seed, and compares the mean number of rounds with Pittel's
 // log2(n) + ln(n).

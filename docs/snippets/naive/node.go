@@ -6,6 +6,7 @@ package naive
 import "net"
 
 // docs:begin sketch
+
 type Node struct {
 	Addr      string // "127.0.0.1:7001"
 	Peers     []net.Conn

@@ -130,8 +130,13 @@ func (c *Chart) WriteSVG(w io.Writer) error {
 			}
 		}
 		ly := marginTop + 16 + 18*i
-		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`+"\n",
-			marginLeft+12, ly-4, marginLeft+36, ly-4, colour, dash)
+		if s.Line {
+			fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`+"\n",
+				marginLeft+12, ly-4, marginLeft+36, ly-4, colour, dash)
+		}
+		if s.Dots {
+			fmt.Fprintf(&b, `<circle cx="%d" cy="%d" r="4" fill="%s"/>`+"\n", marginLeft+24, ly-4, colour)
+		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`+"\n", marginLeft+42, ly, html.EscapeString(s.Name))
 	}
 	b.WriteString("</svg>\n")

@@ -1,0 +1,68 @@
+// Command peer is chapter 03's demo: a node that shakes hands with the
+// nodes it dials and the nodes that dial it, pings them, and prints what
+// happens and every round trip it measures. Start two in two terminals:
+//
+//	go run ./chapters/03-peers/cmd/peer --listen 127.0.0.1:8401
+//	go run ./chapters/03-peers/cmd/peer --connect 127.0.0.1:8401 --pings 3
+//
+// --record FILE keeps the raw bytes the first connection receives, for
+// chapter 02's wiredump to decode.
+package main
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"peerchain/tools/command"
+)
+
+func main() { command.Main(run) }
+
+// defaultPingInterval is short, so that a demo shows round trips soon;
+// a real node pings every two minutes.
+const defaultPingInterval = 2 * time.Second
+
+// run is the whole command, apart from signals and the exit code, so that
+// a test can run it with its own context and output.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	app := &cli.App{
+		Name:      "peer",
+		Usage:     "shake hands with peers and ping them (peerchain chapter 03)",
+		UsageText: "peer [--listen HOST:PORT] [--connect HOST:PORT [--pings N]] [--record FILE]",
+		Description: "Accepts connections on --listen, dials --connect, or both. Every\n" +
+			"connection starts with the version/verack handshake; then both sides\n" +
+			"ping each other and print each round trip. Ctrl-C quits.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "listen", Usage: "address to accept connections on"},
+			&cli.StringFlag{Name: "connect", Usage: "address of a node to dial"},
+			&cli.StringFlag{Name: "network", Value: "devnet", Usage: "devnet, testnet or mainnet: the magic to speak"},
+			&cli.DurationFlag{Name: "ping-interval", Value: defaultPingInterval, Usage: "time between pings"},
+			&cli.IntFlag{Name: "pings", Usage: "close the dialed connection after `N` round trips, and quit"},
+			&cli.StringFlag{Name: "record", Usage: "write the raw bytes the first connection receives to `FILE`"},
+			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
+		},
+		Writer:          stdout,
+		ErrWriter:       stdout,
+		HideHelpCommand: true,
+		Action: func(c *cli.Context) error {
+			return demo(c.Context, optionsOf(c), newPrinter(stdout))
+		},
+	}
+	return app.RunContext(ctx, args)
+}
+
+// optionsOf reads the flags.
+func optionsOf(c *cli.Context) options {
+	return options{
+		listen:       c.String("listen"),
+		connect:      c.String("connect"),
+		network:      c.String("network"),
+		pingInterval: c.Duration("ping-interval"),
+		pings:        c.Int("pings"),
+		record:       c.String("record"),
+		noColor:      c.Bool("no-color"),
+	}
+}

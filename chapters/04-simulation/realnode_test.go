@@ -1,0 +1,267 @@
+package simulation
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	wire "peerchain/chapters/02-wire"
+	peers "peerchain/chapters/03-peers"
+)
+
+// realWait bounds every wait on real nodes; they take milliseconds.
+const realWait = 10 * time.Second
+
+// dialFirst is a machine that dials addrs when it starts and is m
+// otherwise: how a test points real nodes at each other.
+type dialFirst struct {
+	m     Machine
+	addrs []Addr
+}
+
+func (d dialFirst) Handle(now time.Time, ev Event) []Action {
+	actions := d.m.Handle(now, ev)
+	if _, ok := ev.(Start); ok {
+		for _, a := range d.addrs {
+			actions = append(actions, Dial{Addr: a})
+		}
+	}
+	return actions
+}
+
+// startReal runs machine m as a real node on 127.0.0.1:0 until the test
+// ends, and returns its address.
+func startReal(t *testing.T, m Machine) Addr {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	reg, err := wire.NewRegistry(append(wire.BaseMessages(), RumorMessages()...)...)
+	require.NoError(t, err)
+	pc := peers.DefaultConfig()
+	pc.Registry = reg
+	pc.Nonce = peers.RandomNonce()
+	pc.ListenAddr = netip.MustParseAddrPort(ln.Addr().String())
+	node, err := NewRealNode(RealConfig{Peers: pc}, m)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- node.Run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(realWait):
+			t.Errorf("node did not stop within %v", realWait)
+		}
+	})
+	return Addr(ln.Addr().String())
+}
+
+// docs:begin real-and-simulated
+
+// TestRealAndSimulated runs the same Rumor machine on five simulated
+// nodes and on five real ones, on loopback TCP, each dialing the ones
+// started before it. Both inform every node.
+func TestRealAndSimulated(t *testing.T) {
+	const nodes = 5
+	round := 20 * time.Millisecond
+	machine := func(origin bool, informed func(time.Time),
+		r *rand.Rand) *Rumor {
+		cfg := RumorConfig{Round: round, Fanout: 1, OnInformed: informed}
+		if origin {
+			cfg.Rumor = &MsgRumor{ID: 1, Body: []byte("hello")}
+		}
+		return NewRumor(cfg, r)
+	}
+
+	t.Run("simulated", func(t *testing.T) {
+		informed := 0
+		net, err := New(Config{Nodes: nodes, Seed: 1, Topology: Complete(),
+			Latency: Constant{D: time.Millisecond}},
+			func(id NodeID, r *rand.Rand) Machine {
+				return machine(id == 0, func(time.Time) { informed++ }, r)
+			})
+		require.NoError(t, err)
+		all := func() bool { return informed == nodes }
+		ok, err := net.RunUntil(all, time.Minute)
+		require.NoError(t, err)
+		assert.True(t, ok, "%d of %d informed", informed, nodes)
+	})
+
+	t.Run("real", func(t *testing.T) {
+		informed := make(chan int, nodes)
+		var addrs []Addr
+		for i := range nodes {
+			r := rand.New(rand.NewPCG(1, uint64(i)))
+			told := func(time.Time) { informed <- i }
+			m := dialFirst{m: machine(i == 0, told, r), addrs: addrs}
+			addrs = append(addrs, startReal(t, m))
+		}
+		seen := map[int]bool{}
+		deadline := time.After(realWait)
+		for len(seen) < nodes {
+			select {
+			case i := <-informed:
+				seen[i] = true
+			case <-deadline:
+				t.Fatalf("%d of %d informed after %v", len(seen), nodes,
+					realWait)
+			}
+		}
+	})
+}
+
+// docs:end real-and-simulated
+
+// recording is a machine for real-node tests: it reports every event on
+// a channel and does what react says.
+type recording struct {
+	events  chan Event
+	react   func(ev Event) []Action
+	backlog []Event // events received while waiting for others
+}
+
+func newRecording(react func(Event) []Action) *recording {
+	return &recording{events: make(chan Event, 100), react: react}
+}
+
+func (m *recording) Handle(_ time.Time, ev Event) []Action {
+	m.events <- ev
+	if m.react == nil {
+		return nil
+	}
+	return m.react(ev)
+}
+
+// next returns the first event, in the order they came, that satisfies
+// match, waiting for it if need be.
+func (m *recording) next(t *testing.T, what string, match func(Event) bool) Event {
+	t.Helper()
+	for i, ev := range m.backlog {
+		if match(ev) {
+			m.backlog = append(m.backlog[:i], m.backlog[i+1:]...)
+			return ev
+		}
+	}
+	deadline := time.After(realWait)
+	for {
+		select {
+		case ev := <-m.events:
+			if match(ev) {
+				return ev
+			}
+			m.backlog = append(m.backlog, ev)
+		case <-deadline:
+			t.Fatalf("no %s within %v", what, realWait)
+			return nil
+		}
+	}
+}
+
+func is[E Event](ev Event) bool {
+	_, ok := ev.(E)
+	return ok
+}
+
+// TestRealNodeTimers: a timer fires once; a moved timer fires at its new
+// time only; a stopped timer never fires.
+func TestRealNodeTimers(t *testing.T) {
+	m := newRecording(func(ev Event) []Action {
+		if _, ok := ev.(Start); ok {
+			return []Action{
+				SetTimer{Timer: 1, After: time.Hour},
+				SetTimer{Timer: 1, After: 10 * time.Millisecond}, // moved
+				SetTimer{Timer: 2, After: 5 * time.Millisecond},
+				StopTimer{Timer: 2},
+				SetTimer{Timer: 3, After: 30 * time.Millisecond},
+			}
+		}
+		return nil
+	})
+	startReal(t, m)
+	var fired []TimerID
+	for len(fired) < 2 {
+		ev := m.next(t, "timer", is[TimerFired])
+		fired = append(fired, ev.(TimerFired).Timer)
+	}
+	assert.Equal(t, []TimerID{1, 3}, fired)
+}
+
+// TestRealNodeConnections: a dial comes back as PeerConnected at both
+// ends, with the address each listens on; a message flows; a Disconnect
+// closes both ends, each with its reason; a dial to a port nobody listens
+// on comes back as DialFailed.
+func TestRealNodeConnections(t *testing.T) {
+	bye := errors.New("bye")
+	// The server hangs up on whoever sends it something.
+	serverM := newRecording(func(ev Event) []Action {
+		if ev, ok := ev.(MessageReceived); ok {
+			return []Action{Disconnect{Peer: ev.From, Err: bye}}
+		}
+		return nil
+	})
+	serverAddr := startReal(t, serverM)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closedAddr := Addr(ln.Addr().String())
+	require.NoError(t, ln.Close())
+
+	clientM := newRecording(func(ev Event) []Action {
+		switch ev := ev.(type) {
+		case Start:
+			return []Action{Dial{Addr: serverAddr}, Dial{Addr: closedAddr}}
+		case PeerConnected:
+			return []Action{Send{To: ev.Peer, Msg: &MsgRumor{ID: 7}}}
+		}
+		return nil
+	})
+	clientAddr := startReal(t, clientM)
+
+	up := clientM.next(t, "connected", is[PeerConnected]).(PeerConnected)
+	assert.Equal(t, serverAddr, up.Addr)
+	assert.False(t, up.Inbound)
+	in := serverM.next(t, "connected", is[PeerConnected]).(PeerConnected)
+	assert.Equal(t, clientAddr, in.Addr, "where it listens, not its ephemeral port")
+	assert.True(t, in.Inbound)
+
+	msg := serverM.next(t, "message", is[MessageReceived]).(MessageReceived)
+	assert.Equal(t, in.Peer, msg.From)
+	assert.Equal(t, uint64(7), msg.Msg.(*MsgRumor).ID)
+	hungUp := serverM.next(t, "disconnected", is[PeerDisconnected]).(PeerDisconnected)
+	assert.Equal(t, in.Peer, hungUp.Peer)
+	assert.ErrorIs(t, hungUp.Err, bye)
+
+	gone := clientM.next(t, "disconnected", is[PeerDisconnected]).(PeerDisconnected)
+	assert.Equal(t, up.Peer, gone.Peer)
+	assert.ErrorIs(t, gone.Err, peers.ErrRemoteClosed)
+
+	failed := clientM.next(t, "dial failure", is[DialFailed]).(DialFailed)
+	assert.Equal(t, closedAddr, failed.Addr)
+}
+
+func TestNewRealNodeRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  RealConfig
+		want string
+	}{
+		{name: "no registry", cfg: RealConfig{InboxSize: 1}, want: "Peers.Registry is nil"},
+		{name: "negative inbox", cfg: RealConfig{Peers: peers.DefaultConfig(), InboxSize: -1}, want: "InboxSize -1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewRealNode(tt.cfg, newRecording(nil))
+			assert.ErrorIs(t, err, ErrConfig)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}
