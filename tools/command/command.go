@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/fatih/color"
+	"github.com/urfave/cli/v2"
 )
 
 // ErrReported is wrapped by an error whose command has already printed
@@ -47,4 +48,26 @@ func exit(err error, name string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, color.RedString("%s: %v", name, err))
 	}
 	return 1
+}
+
+// Setup fills in what every peerchain command's cli.App has in common,
+// and returns it: it prints help and errors to stdout, has no "help"
+// subcommand (-h does that), and takes -no-color, which turns colour off
+// before the command runs (NO_COLOR in the environment does the same:
+// fatih/color reads it, and so does a stdout that is not a terminal).
+func Setup(stdout io.Writer, app *cli.App) *cli.App {
+	app.Writer, app.ErrWriter = stdout, stdout
+	app.HideHelpCommand = true
+	app.Flags = append(app.Flags, &cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"})
+	before := app.Before
+	app.Before = func(c *cli.Context) error {
+		if c.Bool("no-color") {
+			color.NoColor = true
+		}
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
+	return app
 }

@@ -32,9 +32,6 @@ func main() { command.Main(run) }
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var root string
 	before := func(c *cli.Context) error {
-		if c.Bool("no-color") {
-			color.NoColor = true
-		}
 		root = c.String("root")
 		if root != "" {
 			return nil
@@ -43,17 +40,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		root, err = repo.Root(c.Context)
 		return err
 	}
-	app := &cli.App{
+	app := command.Setup(stdout, &cli.App{
 		Name:  "docs",
 		Usage: "keep the code and output shown in docs/ true to the repository",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
 			&cli.StringFlag{Name: "root", Usage: "repository root (default: the module's)", Hidden: true},
 		},
-		Before:          before,
-		Writer:          stdout,
-		ErrWriter:       stdout,
-		HideHelpCommand: true,
+		Before: before,
 		Commands: []*cli.Command{
 			{
 				Name:  "check",
@@ -70,7 +63,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				},
 			},
 		},
-	}
+	})
 	return app.RunContext(ctx, args)
 }
 

@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
 
 	"peerchain/tools/command"
@@ -49,7 +48,7 @@ const docsImages = "docs/chapters/img"
 func main() { command.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	app := &cli.App{
+	app := command.Setup(stdout, &cli.App{
 		Name:      "experiments",
 		Usage:     "run a simulation experiment and print what it found",
 		ArgsUsage: "[NAME]",
@@ -58,16 +57,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			&cli.StringFlag{Name: "svg", Usage: "also write the chart to `FILE`"},
 			&cli.IntFlag{Name: "runs", Usage: "seeded runs per setting (default: the experiment's own)"},
 			&cli.BoolFlag{Name: "docs", Usage: "regenerate the table and chart of every experiment in " + docsImages},
-			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
 			&cli.StringFlag{Name: "root", Usage: "repository root for -docs (default: the module's)", Hidden: true},
 		},
-		Writer:          stdout,
-		ErrWriter:       stdout,
-		HideHelpCommand: true,
 		Action: func(c *cli.Context) error {
-			if c.Bool("no-color") {
-				color.NoColor = true
-			}
 			opts := Options{Runs: c.Int("runs")}
 			if c.Bool("docs") {
 				root := c.String("root")
@@ -103,7 +95,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			return res.WriteTable(stdout)
 		},
-	}
+	})
 	return app.RunContext(ctx, args)
 }
 

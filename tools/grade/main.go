@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
 
 	"peerchain/tools/command"
@@ -36,7 +35,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer, gt goTest) error {
-	app := &cli.App{
+	app := command.Setup(stdout, &cli.App{
 		Name:      "grade",
 		Usage:     "check the exercises: solved, failing or not attempted",
 		ArgsUsage: "[CHAPTER]",
@@ -46,17 +45,10 @@ func run(ctx context.Context, args []string, stdout io.Writer, gt goTest) error 
 			"must fail them.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "solutions", Usage: "check the reference solutions and the stubs instead of your work"},
-			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
 			&cli.BoolFlag{Name: "race", Value: true, Usage: "use the race detector where it can run (it needs cgo)"},
 			&cli.StringFlag{Name: "exercises", Value: "exercises", Usage: "directory of the exercises, from the module root", Hidden: true},
 		},
-		Writer:          stdout,
-		ErrWriter:       stdout,
-		HideHelpCommand: true,
 		Action: func(c *cli.Context) error {
-			if c.Bool("no-color") {
-				color.NoColor = true
-			}
 			if c.NArg() > 1 {
 				return fmt.Errorf("one chapter at most, got %q", c.Args().Slice())
 			}
@@ -74,7 +66,7 @@ func run(ctx context.Context, args []string, stdout io.Writer, gt goTest) error 
 			}
 			return gradeWork(c.Context, stdout, g, pkgs)
 		},
-	}
+	})
 	return app.RunContext(ctx, args)
 }
 

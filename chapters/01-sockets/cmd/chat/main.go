@@ -17,6 +17,8 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
+
+	"peerchain/tools/command"
 )
 
 func main() {
@@ -32,7 +34,7 @@ func main() {
 // run is the whole command, apart from signals and the exit code, so that
 // a test can run it with its own context, input and output.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	app := &cli.App{
+	app := command.Setup(stdout, &cli.App{
 		Name:      "chat",
 		Usage:     "a chat node over raw TCP (peerchain chapter 01)",
 		UsageText: "chat [-listen HOST:PORT] [-peer HOST:PORT]...",
@@ -42,17 +44,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:7001", Usage: "address to accept connections on"},
 			&cli.StringSliceFlag{Name: "peer", Usage: "address of a node to dial; repeat for more"},
-			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
 		},
-		Writer:          stdout,
-		ErrWriter:       stdout,
-		HideHelpCommand: true,
 		Action: func(c *cli.Context) error {
-			if c.Bool("no-color") {
-				color.NoColor = true
-			}
 			return chat(c.Context, c.String("listen"), c.StringSlice("peer"), stdin, newPrinter(stdout))
 		},
-	}
+	})
 	return app.RunContext(ctx, args)
 }

@@ -14,7 +14,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
 
 	"peerchain/tools/command"
@@ -29,7 +28,7 @@ func main() {
 // run is the whole command, apart from signals and the exit code, so that
 // a test can run it with its own context, input and output.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	app := &cli.App{
+	app := command.Setup(stdout, &cli.App{
 		Name:  "wiredump",
 		Usage: "decode wire messages and print every field (peerchain chapter 02)",
 		UsageText: "wiredump [--raw] [--no-color] [HEX]...\n" +
@@ -41,15 +40,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 			"fields. Knows peerchain's networks and Bitcoin's.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "raw", Usage: "read raw bytes from stdin instead of hex"},
-			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
 		},
-		Writer:          stdout,
-		ErrWriter:       stdout,
-		HideHelpCommand: true,
 		Action: func(c *cli.Context) error {
-			if c.Bool("no-color") {
-				color.NoColor = true
-			}
 			// Ctrl-C while waiting for input: closing stdin ends the
 			// read, and so the dump.
 			if closer, ok := stdin.(io.Closer); ok {
@@ -62,7 +54,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 			}
 			return err
 		},
-	}
+	})
 	return app.RunContext(ctx, args)
 }
 

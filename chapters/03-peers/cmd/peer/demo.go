@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fatih/color"
-
 	wire "peerchain/chapters/02-wire"
 	peers "peerchain/chapters/03-peers"
 )
@@ -33,7 +31,6 @@ type options struct {
 	pingInterval    time.Duration
 	pings           int // round trips with the dialed peer before quitting
 	record          string
-	noColor         bool
 }
 
 // node is the demo's node: its config, shared by all its peers, and the
@@ -61,9 +58,6 @@ func demo(ctx context.Context, opts options, out *printer) error {
 		return errors.New("give --listen, --connect, or both")
 	case opts.pings > 0 && opts.connect == "":
 		return errors.New("--pings counts round trips with the node --connect dials")
-	}
-	if opts.noColor {
-		color.NoColor = true // NO_COLOR in the environment does the same
 	}
 	n := &node{opts: opts, out: out, open: make(map[*peers.Peer]int)}
 	n.cfg = peers.DefaultConfig()

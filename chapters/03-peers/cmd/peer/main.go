@@ -28,7 +28,7 @@ const defaultPingInterval = 2 * time.Second
 // run is the whole command, apart from signals and the exit code, so that
 // a test can run it with its own context and output.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	app := &cli.App{
+	app := command.Setup(stdout, &cli.App{
 		Name:      "peer",
 		Usage:     "shake hands with peers and ping them (peerchain chapter 03)",
 		UsageText: "peer [--listen HOST:PORT] [--connect HOST:PORT [--pings N]] [--record FILE]",
@@ -42,15 +42,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			&cli.DurationFlag{Name: "ping-interval", Value: defaultPingInterval, Usage: "time between pings"},
 			&cli.IntFlag{Name: "pings", Usage: "close the dialed connection after `N` round trips, and quit"},
 			&cli.StringFlag{Name: "record", Usage: "write the raw bytes the first connection receives to `FILE`"},
-			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
 		},
-		Writer:          stdout,
-		ErrWriter:       stdout,
-		HideHelpCommand: true,
 		Action: func(c *cli.Context) error {
 			return demo(c.Context, optionsOf(c), newPrinter(stdout))
 		},
-	}
+	})
 	return app.RunContext(ctx, args)
 }
 
@@ -63,6 +59,5 @@ func optionsOf(c *cli.Context) options {
 		pingInterval: c.Duration("ping-interval"),
 		pings:        c.Int("pings"),
 		record:       c.String("record"),
-		noColor:      c.Bool("no-color"),
 	}
 }

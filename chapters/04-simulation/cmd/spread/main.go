@@ -15,7 +15,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
 
 	"peerchain/tools/command"
@@ -24,7 +23,7 @@ import (
 func main() { command.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	app := &cli.App{
+	app := command.Setup(stdout, &cli.App{
 		Name:  "spread",
 		Usage: "spread a rumor by push gossip over a simulated network (peerchain chapter 04)",
 		Flags: []cli.Flag{
@@ -36,15 +35,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			&cli.IntFlag{Name: "fanout", Value: 1, Usage: "peers each informed node tells per round"},
 			&cli.DurationFlag{Name: "round", Value: time.Second, Usage: "how often an informed node pushes"},
 			&cli.StringFlag{Name: "trace", Usage: "write every delivery to `FILE`"},
-			&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"},
 		},
-		Writer:          stdout,
-		ErrWriter:       stdout,
-		HideHelpCommand: true,
 		Action: func(c *cli.Context) error {
-			if c.Bool("no-color") {
-				color.NoColor = true
-			}
 			cfg, err := spreadConfig(c)
 			if err != nil {
 				return err
@@ -60,6 +52,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			return spread(stdout, cfg, trace)
 		},
-	}
+	})
 	return app.RunContext(ctx, args)
 }
