@@ -46,6 +46,14 @@ type DialFailed struct {
 	Err  error
 }
 
+// Local is input from the node's own side rather than from the network:
+// a transaction from its wallet, a block from its miner, a command from
+// its operator. A later chapter's machine defines the values it takes;
+// the drivers deliver it with Inject.
+type Local struct {
+	Value any
+}
+
 // docs:end events
 
 func (Start) isEvent()            {}
@@ -54,6 +62,7 @@ func (PeerDisconnected) isEvent() {}
 func (MessageReceived) isEvent()  {}
 func (TimerFired) isEvent()       {}
 func (DialFailed) isEvent()       {}
+func (Local) isEvent()            {}
 
 func (Start) String() string { return "start" }
 func (e PeerConnected) String() string {
@@ -74,6 +83,7 @@ func describe(m wire.Message) string {
 	return m.Command()
 }
 func (e TimerFired) String() string { return fmt.Sprintf("timer %d fired", e.Timer) }
+func (e Local) String() string      { return fmt.Sprintf("local %v", e.Value) }
 func (e DialFailed) String() string {
 	return fmt.Sprintf("dial %s failed: %v", e.Addr, e.Err)
 }

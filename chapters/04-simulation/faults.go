@@ -53,7 +53,8 @@ func (n *Network) Crash(id NodeID) error {
 	for _, p := range n.sortedPeers(id) {
 		if !n.cut(id, p) {
 			n.push(item{at: n.arrival(id, p), to: p, from: id,
-				kind: itemDisconnect, err: ErrPeerCrashed})
+				kind: itemDisconnect,
+				ev:   PeerDisconnected{Peer: PeerID(id), Err: ErrPeerCrashed}})
 		}
 	}
 	nd.alive = false

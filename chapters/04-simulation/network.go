@@ -153,6 +153,19 @@ func (n *Network) Act(id NodeID, actions ...Action) error {
 	return n.err
 }
 
+// Inject hands a node a Local event now, after what is already due now:
+// how a test or an experiment plays the node's wallet, miner or operator.
+func (n *Network) Inject(id NodeID, value any) error {
+	if err := n.checkIDs([]NodeID{id}); err != nil {
+		return fmt.Errorf("inject: %w", err)
+	}
+	if !n.nodes[id].alive {
+		return fmt.Errorf("inject: node %d is down", id)
+	}
+	n.push(item{at: n.now, to: id, kind: itemLocal, ev: Local{Value: value}})
+	return n.err
+}
+
 // Pending is how many events are waiting in the queue.
 func (n *Network) Pending() int { return n.queue.len() }
 
@@ -246,11 +259,9 @@ func (n *Network) handle(it item) {
 			return // closed from this side first
 		}
 		delete(nd.peers, it.from)
-		ev = PeerDisconnected{Peer: PeerID(it.from), Err: it.err}
-	case itemClosed:
-		ev = PeerDisconnected{Peer: PeerID(it.from), Err: it.err}
-	case itemDialFailed:
-		ev = DialFailed{Addr: it.addr, Err: it.err}
+		ev = it.ev
+	case itemClosed, itemDialFailed, itemLocal:
+		ev = it.ev
 	}
 	n.stats.Events++
 	if n.stats.Events > n.cfg.MaxEvents {
@@ -385,8 +396,8 @@ func (n *Network) cut(a, b NodeID) bool {
 func (n *Network) dial(id NodeID, addr Addr) {
 	to, err := ParseSimAddr(addr, len(n.nodes))
 	fail := func(after time.Duration, err error) {
-		n.push(item{at: n.now + after, to: id, kind: itemDialFailed, addr: addr,
-			err: fmt.Errorf("dial %s: %w", addr, err)})
+		n.push(item{at: n.now + after, to: id, kind: itemDialFailed,
+			ev: DialFailed{Addr: addr, Err: fmt.Errorf("dial %s: %w", addr, err)}})
 	}
 	switch {
 	case err != nil:
@@ -412,10 +423,12 @@ func (n *Network) disconnect(id, peer NodeID, reason error) {
 		return
 	}
 	delete(n.nodes[id].peers, peer)
-	n.push(item{at: n.now, to: id, from: peer, kind: itemClosed, err: reason})
+	n.push(item{at: n.now, to: id, from: peer, kind: itemClosed,
+		ev: PeerDisconnected{Peer: PeerID(peer), Err: reason}})
 	if !n.cut(id, peer) {
 		n.push(item{at: n.arrival(id, peer), to: peer, from: id, kind: itemDisconnect,
-			err: fmt.Errorf("%w: %v", ErrClosedByPeer, reason)})
+			ev: PeerDisconnected{Peer: PeerID(id),
+				Err: fmt.Errorf("%w: %v", ErrClosedByPeer, reason)}})
 	}
 }
 

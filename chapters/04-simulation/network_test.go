@@ -293,6 +293,22 @@ func TestDisconnect(t *testing.T) {
 	assert.Equal(t, uint64(1), st.Undeliverable, "rumor 3, into a closed socket")
 }
 
+// TestInject: a Local event reaches the node at the current time, after
+// what was already due then; a crashed or unknown node refuses it.
+func TestInject(t *testing.T) {
+	net, s := newStoryNetwork(t, Config{Nodes: 2})
+	require.NoError(t, net.RunFor(time.Second))
+	s.lines = nil
+	require.NoError(t, net.Act(1, SetTimer{Timer: 1}))
+	require.NoError(t, net.Inject(1, "mine a block"))
+	require.NoError(t, net.RunFor(time.Second))
+	assert.Equal(t, []string{"1s n1 timer 1 fired", "1s n1 local mine a block"}, s.lines)
+
+	require.NoError(t, net.Crash(1))
+	assert.ErrorContains(t, net.Inject(1, "x"), "node 1 is down")
+	assert.ErrorIs(t, net.Inject(5, "x"), ErrNoSuchNode)
+}
+
 func TestTimers(t *testing.T) {
 	net, s := newStoryNetwork(t, Config{Nodes: 1})
 	require.NoError(t, net.RunFor(0))

@@ -17,6 +17,7 @@ const (
 	itemDisconnect                 // PeerDisconnected, from the far end
 	itemClosed                     // PeerDisconnected, closed by this node
 	itemDialFailed                 // DialFailed
+	itemLocal                      // Local
 )
 
 // docs:begin item
@@ -35,8 +36,10 @@ type item struct {
 	timer   TimerID
 	gen     uint64 // which setting of the timer
 	msg     wire.Message
-	err     error
-	addr    Addr // the address dialed, for DialFailed
+	// ev is the event itself, made in advance, for the rarer kinds
+	// (disconnections, failed dials, Local): one field instead of three
+	// keeps items small, and the queue moves them by value.
+	ev Event
 }
 
 func (a *item) before(b *item) bool {

@@ -13,6 +13,9 @@ import (
 	peers "peerchain/chapters/03-peers"
 )
 
+// ErrStopped is what Inject returns once the node has stopped.
+var ErrStopped = errors.New("node stopped")
+
 // DefaultInboxSize bounds the events waiting for a real node's machine.
 // When it is full, peers' readers wait: the machine sets the pace.
 const DefaultInboxSize = 1024
@@ -196,6 +199,25 @@ func (n *RealNode) stopTimer(id TimerID) {
 		t.Stop()
 		delete(n.timers, id)
 		delete(n.settings, id)
+	}
+}
+
+// Inject hands the machine a Local event, from any goroutine: the node's
+// wallet, miner or operator. It waits while the inbox is full, and fails
+// once the node has stopped or ctx is done.
+func (n *RealNode) Inject(ctx context.Context, value any) error {
+	select {
+	case <-n.quit: // first, or a stopped node's empty inbox would take it
+		return ErrStopped
+	default:
+	}
+	select {
+	case n.inbox <- Local{Value: value}:
+		return nil
+	case <-n.quit:
+		return ErrStopped
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

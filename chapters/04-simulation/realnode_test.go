@@ -248,6 +248,29 @@ func TestRealNodeConnections(t *testing.T) {
 	assert.Equal(t, closedAddr, failed.Addr)
 }
 
+// TestRealNodeInject: a value injected from another goroutine reaches the
+// machine as a Local event; after the node stops, Inject says so.
+func TestRealNodeInject(t *testing.T) {
+	m := newRecording(nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	pc := peers.DefaultConfig()
+	pc.Nonce = peers.RandomNonce()
+	node, err := NewRealNode(RealConfig{Peers: pc}, m)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- node.Run(ctx, ln) }()
+
+	require.NoError(t, node.Inject(context.Background(), "tx 42"))
+	got := m.next(t, "local", is[Local]).(Local)
+	assert.Equal(t, "tx 42", got.Value)
+
+	cancel()
+	require.NoError(t, <-done)
+	assert.ErrorIs(t, node.Inject(context.Background(), "late"), ErrStopped)
+}
+
 func TestNewRealNodeRejectsBadConfig(t *testing.T) {
 	tests := []struct {
 		name string
