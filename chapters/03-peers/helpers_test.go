@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -307,16 +306,6 @@ func waitDone(t *testing.T, p *Peer) error {
 		t.Fatalf("the peer is still open after %v", waitTimeout)
 		return nil
 	}
-}
-
-// assertReason checks err is the reason want, and says what it was.
-func assertReason(t *testing.T, want, err error, msgAndArgs ...any) {
-	t.Helper()
-	if want == nil {
-		assert.NoError(t, err, msgAndArgs...)
-		return
-	}
-	assert.ErrorIs(t, err, want, msgAndArgs...)
 }
 
 // unusedAddr returns a loopback address that nobody listens on: a port

@@ -25,19 +25,15 @@ type story struct {
 func (s *story) String() string { return strings.Join(s.lines, "\n") }
 
 // scripted is a machine for scenario tests: it writes every event into
-// the story and does whatever its react function says.
+// the story and does nothing itself. Tests make its node act with Act.
 type scripted struct {
 	id    NodeID
 	story *story
-	react func(now time.Time, ev Event) []Action
 }
 
 func (m *scripted) Handle(now time.Time, ev Event) []Action {
 	m.story.lines = append(m.story.lines, fmt.Sprintf("%v n%d %v", now.Sub(Epoch), m.id, ev))
-	if m.react == nil {
-		return nil
-	}
-	return m.react(now, ev)
+	return nil
 }
 
 // newStoryNetwork builds a network of scripted machines that share a story.
@@ -49,11 +45,6 @@ func newStoryNetwork(t *testing.T, cfg Config) (*Network, *story) {
 	})
 	require.NoError(t, err)
 	return net, s
-}
-
-// script sets how node id reacts to events from now on.
-func script(net *Network, id NodeID, react func(now time.Time, ev Event) []Action) {
-	net.Machine(id).(*scripted).react = react
 }
 
 // rumor makes a small message with an ID to tell messages apart.

@@ -463,7 +463,7 @@ func ParseSimAddr(a Addr, n int) (NodeID, error) {
 	return NodeID(id), nil
 }
 
-// nodeIDs checks a list of node IDs against the network.
+// checkIDs checks a list of node IDs against the network.
 func (n *Network) checkIDs(ids []NodeID) error {
 	for _, id := range ids {
 		if id < 0 || int(id) >= len(n.nodes) {
