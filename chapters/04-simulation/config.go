@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"time"
+
+	wire "peerchain/chapters/02-wire"
 )
 
 // Bounds on a simulated network.
@@ -13,10 +15,17 @@ const (
 	MaxNodes          = 1 << 20
 	DefaultMaxEvents  = 1 << 32 // events one network may handle in all
 	DefaultMaxPending = 1 << 24 // events waiting in the queue at once
-	// DialTimeout is how long a dial to a crashed or partitioned node
-	// takes to fail, in virtual time.
+	// DefaultMaxEmitted is how many Emit records a network keeps for
+	// Emitted; older ones make room (OnEmit sees them all).
+	DefaultMaxEmitted = 1 << 16
+	// DialTimeout is how long a dial whose packets are lost (the target
+	// is down, or a partition cuts the way) takes to fail, counted from
+	// the dial, in virtual time.
 	DialTimeout = 5 * time.Second
 )
+
+// SimUserAgent is what every simulated node says it runs.
+const SimUserAgent = "/peerchain-sim:0.1/"
 
 // Epoch is the virtual time every simulated network starts at: the
 // timestamp of Bitcoin's genesis block.
@@ -30,10 +39,13 @@ var (
 	ErrQueueFull        = errors.New("event queue full")
 	ErrSelfDial         = errors.New("dialed itself")
 	ErrAlreadyConnected = errors.New("already connected")
+	ErrRefused          = errors.New("connection refused")
 	ErrDialTimeout      = errors.New("dial timed out")
 	ErrPeerCrashed      = errors.New("peer crashed")
 	ErrClosedByPeer     = errors.New("closed by peer")
+	ErrConnectionReset  = errors.New("connection reset")
 	ErrUnknownAction    = errors.New("unknown action")
+	ErrNotRegistered    = errors.New("command not in the registry")
 )
 
 // docs:begin config
@@ -53,6 +65,32 @@ type Config struct {
 	// means DefaultMaxEvents and DefaultMaxPending.
 	MaxEvents  uint64
 	MaxPending int
+
+	// Registry, if set, holds the messages a node may send: a Send of
+	// any other command comes back as SendFailed, as a real node
+	// refuses to send what it could not decode itself. Nil lets any
+	// message through.
+	Registry *wire.Registry
+	// Cost, if set, is how long a message of size bytes (envelope
+	// included) takes to put on the link from one node to another: its
+	// transmission time. Messages on one link go one after another, as
+	// on a TCP connection, and each arrives its Cost plus the link's
+	// latency after it starts. Bandwidth makes the usual one.
+	Cost func(from, to NodeID, size int) time.Duration
+	// Processing, if set, is how long a node is busy with an event: the
+	// actions it returns take effect that much later, and events that
+	// arrive meanwhile wait their turn. A node that spends 50 ms
+	// checking a block is Processing returning 50 ms for it.
+	Processing func(id NodeID, ev Event) time.Duration
+	// OnEmit, if set, sees every Emit action as it happens.
+	OnEmit func(Emitted)
+	// MaxEmitted bounds the Emit records kept for Emitted; zero means
+	// DefaultMaxEmitted.
+	MaxEmitted int
+	// OnAction, if set, is offered every action the simulator does not
+	// know, a later chapter's CustomAction, and reports whether it took
+	// it. One it does not take stops the run with ErrUnknownAction.
+	OnAction func(id NodeID, a Action) bool
 }
 
 // docs:end config
@@ -65,6 +103,11 @@ func (c *Config) validate() error {
 		return fmt.Errorf("%w: Loss %v not in 0..1", ErrConfig, c.Loss)
 	case c.MaxPending < 0:
 		return fmt.Errorf("%w: MaxPending %d is negative", ErrConfig, c.MaxPending)
+	case c.MaxEmitted < 0:
+		return fmt.Errorf("%w: MaxEmitted %d is negative", ErrConfig, c.MaxEmitted)
+	}
+	if c.MaxEmitted == 0 {
+		c.MaxEmitted = DefaultMaxEmitted
 	}
 	if c.Topology == nil {
 		c.Topology = AnyToAny()

@@ -9,7 +9,7 @@ import (
 // docs:begin events
 
 // Event is something that happened to a node. It is one of the types
-// below; a machine switches on them.
+// below; a machine switches on them and ignores the ones it does not use.
 type Event interface{ isEvent() }
 
 // Start is the first event a machine gets, when its node starts (or
@@ -18,9 +18,18 @@ type Start struct{}
 
 // PeerConnected says a connection opened and finished its handshake.
 type PeerConnected struct {
-	Peer    PeerID
-	Addr    Addr // where the peer listens
-	Inbound bool // the peer dialed us
+	Peer PeerID
+	// Addr is where the peer listens: the address we dialed, or, for a
+	// peer that dialed us, the address its version message gave, with
+	// an unspecified host (0.0.0.0, ::) replaced by the IP the
+	// connection comes from. Empty if an inbound peer gave none.
+	Addr Addr
+	// Remote is the far end of the connection itself. For an inbound
+	// peer that is not where it listens: its port is the one its
+	// operating system picked for the dial.
+	Remote  Addr
+	Inbound bool        // the peer dialed us
+	Version PeerVersion // what the peer said about itself
 }
 
 // PeerDisconnected says a connection closed. Err says why.
@@ -46,6 +55,16 @@ type DialFailed struct {
 	Err  error
 }
 
+// SendFailed says a Send was not carried out because the message cannot
+// go on the wire: it does not encode, it is over its size limit, or its
+// command is not in the node's registry. The connection stays open: the
+// fault is this node's, not the peer's.
+type SendFailed struct {
+	To  PeerID
+	Msg wire.Message
+	Err error
+}
+
 // Local is input from the node's own side rather than from the network:
 // a transaction from its wallet, a block from its miner, a command from
 // its operator. A later chapter's machine defines the values it takes;
@@ -56,12 +75,26 @@ type Local struct {
 
 // docs:end events
 
+// docs:begin peer-version
+
+// PeerVersion is what a peer said about itself in its version message.
+type PeerVersion struct {
+	ProtocolVersion uint32 // the version it speaks
+	Services        uint64 // service bits it offers
+	StartHeight     int32  // the height of its best block
+	UserAgent       string // its software, e.g. "/peerchain:0.1/"
+	Relay           bool   // it wants transactions relayed to it
+}
+
+// docs:end peer-version
+
 func (Start) isEvent()            {}
 func (PeerConnected) isEvent()    {}
 func (PeerDisconnected) isEvent() {}
 func (MessageReceived) isEvent()  {}
 func (TimerFired) isEvent()       {}
 func (DialFailed) isEvent()       {}
+func (SendFailed) isEvent()       {}
 func (Local) isEvent()            {}
 
 func (Start) String() string { return "start" }
@@ -74,16 +107,22 @@ func (e PeerDisconnected) String() string {
 func (e MessageReceived) String() string {
 	return fmt.Sprintf("%s from peer %d", describe(e.Msg), e.From)
 }
+func (e TimerFired) String() string { return fmt.Sprintf("timer %d fired", e.Timer) }
+func (e Local) String() string      { return fmt.Sprintf("local %v", e.Value) }
+func (e DialFailed) String() string {
+	return fmt.Sprintf("dial %s failed: %v", e.Addr, e.Err)
+}
+func (e SendFailed) String() string {
+	return fmt.Sprintf("send %s to peer %d failed: %v", describe(e.Msg), e.To, e.Err)
+}
 
 // describe names a message, in detail if it says how.
 func describe(m wire.Message) string {
 	if s, ok := m.(fmt.Stringer); ok {
 		return s.String()
 	}
+	if m == nil {
+		return "nil message"
+	}
 	return m.Command()
-}
-func (e TimerFired) String() string { return fmt.Sprintf("timer %d fired", e.Timer) }
-func (e Local) String() string      { return fmt.Sprintf("local %v", e.Value) }
-func (e DialFailed) String() string {
-	return fmt.Sprintf("dial %s failed: %v", e.Addr, e.Err)
 }

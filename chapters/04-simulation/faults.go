@@ -1,8 +1,12 @@
 package simulation
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -30,6 +34,7 @@ func (n *Network) Partition(groups ...[]NodeID) error {
 	}
 	n.groups = g
 	n.tracef("partition %s", describeGroups(groups))
+	n.cutInFlight()
 	return nil
 }
 
@@ -41,7 +46,7 @@ func (n *Network) Heal() {
 
 // Crash stops a node as if its process died: its machine and timers are
 // gone, what was on its way to it is lost, and each of its peers hears
-// that the connection closed.
+// that the connection closed, one link latency later.
 func (n *Network) Crash(id NodeID) error {
 	if err := n.checkIDs([]NodeID{id}); err != nil {
 		return fmt.Errorf("crash: %w", err)
@@ -50,16 +55,18 @@ func (n *Network) Crash(id NodeID) error {
 	if !nd.alive {
 		return fmt.Errorf("crash: node %d is already down", id)
 	}
-	for _, p := range n.sortedPeers(id) {
-		if !n.cut(id, p) {
-			n.push(item{at: n.arrival(id, p), to: p, from: id,
-				kind: itemDisconnect,
-				ev:   PeerDisconnected{Peer: PeerID(id), Err: ErrPeerCrashed}})
+	for _, far := range sortedKeys(nd.links) {
+		c := nd.links[far]
+		side := 1 - c.farSide(id)
+		c.end[side].open = false
+		if c.end[1-side].open {
+			n.sendClose(c, side, n.now, ErrPeerCrashed)
 		}
 	}
+	n.stale += len(nd.timers)
 	nd.alive = false
 	nd.life++
-	nd.m, nd.timers, nd.peers = nil, nil, nil
+	nd.m, nd.timers, nd.conns, nd.links = nil, nil, nil, nil
 	n.tracef("crash %d", id)
 	return nil
 }
@@ -69,13 +76,23 @@ func (n *Network) Crash(id NodeID) error {
 // starting topology's links to a node that is up and not cut off by a
 // partition. It has lost all other state.
 func (n *Network) Restart(id NodeID) error {
+	return n.RestartWith(id, func(id NodeID, _ int, r *rand.Rand) Machine {
+		return n.build(id, r)
+	})
+}
+
+// RestartWith restarts a crashed node with a machine made by build,
+// which is told the node's incarnation: how a test hands a node back
+// what it persisted before the crash.
+func (n *Network) RestartWith(id NodeID, build Rebuild) error {
 	if err := n.checkIDs([]NodeID{id}); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
 	if n.nodes[id].alive {
 		return fmt.Errorf("restart: node %d is up", id)
 	}
-	n.boot(id)
+	life := int(n.nodes[id].life)
+	n.boot(id, func(id NodeID, r *rand.Rand) Machine { return build(id, life, r) })
 	n.linkTopology(id, false)
 	n.tracef("restart %d", id)
 	return n.err
@@ -113,4 +130,28 @@ func describeGroups(groups [][]NodeID) string {
 		parts[i] = fmt.Sprint(g)
 	}
 	return strings.Join(parts, " | ")
+}
+
+// cutInFlight marks what is on its way across a new partition as lost.
+func (n *Network) cutInFlight() {
+	for i := range n.queue.items {
+		it := &n.queue.items[i]
+		if it.cut || !n.cut(it.from, it.to) {
+			continue
+		}
+		switch it.kind {
+		case itemDeliver:
+			it.cut = true
+			n.stats.Cut++
+			n.drop(it.from, it.to, it.msg, "cut by partition")
+		case itemAccept, itemAnswer, itemRefused, itemClose:
+			it.cut = true
+		}
+	}
+}
+
+// sortedKeys lists a map's keys in order, so that whatever is done to
+// each happens in the same order on every run.
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	return slices.Sorted(maps.Keys(m))
 }

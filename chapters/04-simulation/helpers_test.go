@@ -61,3 +61,32 @@ func received(s *story, node NodeID) []string {
 	}
 	return ids
 }
+
+// peerID is the PeerID node id knows its connection to remote by, or 0.
+func (n *Network) peerID(id, remote NodeID) PeerID {
+	c := n.nodes[id].links[remote]
+	if c == nil {
+		return 0
+	}
+	return c.end[1-c.farSide(id)].peer
+}
+
+// connections lists, for every node, the nodes it has an open
+// connection to, and whether it dialed each: "0->1" for one it dialed,
+// "0<-1" for one that dialed it.
+func (n *Network) connections() []string {
+	var out []string
+	for id := range n.nodes {
+		nd := &n.nodes[id]
+		for _, p := range sortedKeys(nd.conns) {
+			c := nd.conns[p]
+			far := c.end[c.farSide(NodeID(id))].node
+			arrow := "->"
+			if c.end[1].node == NodeID(id) {
+				arrow = "<-"
+			}
+			out = append(out, fmt.Sprintf("%d%s%d", id, arrow, far))
+		}
+	}
+	return out
+}

@@ -35,12 +35,28 @@ type Machine interface {
 
 // docs:end machine
 
+// docs:begin acceptor
+
+// Acceptor is a Machine that chooses which inbound connections to take.
+// Both drivers ask it, between two events, before an inbound
+// connection's handshake, and refuse the connection when it returns an
+// error: a node that is full, or has banned the address, never sees a
+// PeerConnected for it. remote is the far end of the connection. It must
+// not change the machine's state: it is a question, not an event.
+type Acceptor interface {
+	Machine
+	AcceptInbound(now time.Time, remote Addr) error
+}
+
+// docs:end acceptor
+
 // docs:begin ids
 
-// PeerID names one connection, as one node sees it. The driver chooses
-// the values: the simulator uses the remote node's number, the real
-// driver numbers its connections. A machine only compares and stores
-// them.
+// PeerID names one connection, as one node sees it. Both drivers number
+// a node's connections 1, 2, 3, ... in the order they open, and never
+// reuse a number: a peer that reconnects is a new PeerID. 0 is never a
+// peer, so a machine may use it for "none". A machine only compares and
+// stores them.
 type PeerID uint64
 
 // Addr is where a node listens, in a form its driver can dial:

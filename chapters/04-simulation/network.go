@@ -3,7 +3,6 @@ package simulation
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +14,11 @@ import (
 // source, seeded from the network's seed, the node's ID and how many
 // times it has restarted.
 type NewMachine func(id NodeID, r *rand.Rand) Machine
+
+// Rebuild builds the machine of a node that restarts, told which
+// incarnation it is (1 for the first restart): how a test or an
+// experiment hands a node back what it persisted before it crashed.
+type Rebuild func(id NodeID, life int, r *rand.Rand) Machine
 
 // Network is a simulated network: nodes running machines, links between
 // them with latency and loss, and a virtual clock that jumps from one
@@ -31,10 +35,14 @@ type Network struct {
 	seq       uint64                 // items queued so far
 	groups    []int                  // partition group of each node; nil if whole
 	last      map[link]time.Duration // latest arrival on each link, for FIFO
-	fifo      bool                   // latency can reorder, so keep `last`
+	sending   map[link]time.Duration // when each link is done sending, with Cost
+	fifo      bool                   // arrivals can reorder, so keep `last`
 	lastLimit int                    // prune `last` when it is this big
 	latency   map[link]Latency       // per-link overrides
 	loss      map[link]float64       // per-link overrides
+	hook      Hook                   // sees every message sent, if set
+	stale     int                    // timer items in the queue known to be dead
+	emitted   []Emitted              // the last cfg.MaxEmitted, as a ring
 	stats     Stats
 	err       error // the first error an action caused
 }
@@ -44,12 +52,16 @@ type link struct{ from, to NodeID }
 
 // simNode is one node's state in the network.
 type simNode struct {
-	m      Machine
-	alive  bool
-	life   uint32 // incarnation: bumped by a crash, so old items are dropped
-	timers map[TimerID]uint64
-	gen    uint64              // timer settings so far
-	peers  map[NodeID]struct{} // open connections, as this node sees them
+	m         Machine
+	alive     bool
+	life      uint32 // incarnation: bumped by a crash, so old items are dropped
+	timers    map[TimerID]uint64
+	gen       uint64           // timer settings so far
+	conns     map[PeerID]*conn // open connections, by this node's PeerIDs
+	links     map[NodeID]*conn // the connection to each node, open or being dialed
+	lastPeer  PeerID           // the last PeerID handed out
+	version   PeerVersion      // what it says in its version message
+	busyUntil time.Duration    // with Processing: when it is free again
 }
 
 // New builds a network of cfg.Nodes machines, made by build, and queues
@@ -70,14 +82,15 @@ func New(cfg Config, build NewMachine) (*Network, error) {
 		topo:      topo,
 		nodes:     make([]simNode, cfg.Nodes),
 		last:      make(map[link]time.Duration),
+		sending:   make(map[link]time.Duration),
 		lastLimit: lastPruneAt,
-		fifo:      !constant,
+		fifo:      !constant || cfg.Cost != nil,
 		latency:   make(map[link]Latency),
 		loss:      make(map[link]float64),
 		stats:     Stats{ByType: make(map[string]Counter), ByNode: make([]NodeStats, cfg.Nodes)},
 	}
 	for id := range n.nodes {
-		n.boot(NodeID(id))
+		n.boot(NodeID(id), build)
 	}
 	for id := range n.nodes {
 		n.linkTopology(NodeID(id), true)
@@ -86,40 +99,18 @@ func New(cfg Config, build NewMachine) (*Network, error) {
 }
 
 // boot starts a node's current incarnation with a fresh machine.
-func (n *Network) boot(id NodeID) {
+func (n *Network) boot(id NodeID, build NewMachine) {
 	nd := &n.nodes[id]
 	r := rand.New(rand.NewPCG(n.cfg.Seed, uint64(id)<<32|uint64(nd.life)+3))
-	nd.m = n.build(id, r)
+	nd.m = build(id, r)
 	nd.alive = true
 	nd.timers = make(map[TimerID]uint64)
-	nd.peers = make(map[NodeID]struct{})
+	nd.conns = make(map[PeerID]*conn)
+	nd.links = make(map[NodeID]*conn)
+	nd.version = PeerVersion{ProtocolVersion: wire.ProtocolVersion,
+		UserAgent: SimUserAgent, Relay: true}
+	nd.busyUntil, nd.lastPeer = 0, 0 // a new process numbers afresh
 	n.push(item{at: n.now, to: id, kind: itemStart})
-}
-
-// linkTopology opens the links a node has in the starting topology to
-// the neighbours that are up and on its side of any partition. At the
-// start both ends hear of each link at once, the lower ID as the dialer.
-// After a restart the restarted node hears at once and each neighbour
-// after the link's latency, behind whatever was on its way, such as the
-// news of the crash.
-func (n *Network) linkTopology(id NodeID, atStart bool) {
-	if n.topo == nil {
-		return
-	}
-	for _, nb := range n.topo[id] {
-		switch {
-		case atStart && nb < id:
-			continue // opened from the other end
-		case !n.nodes[nb].alive || n.cut(id, nb):
-			continue
-		}
-		reach := n.now
-		if !atStart {
-			reach = n.arrival(id, nb)
-		}
-		n.push(item{at: n.now, to: id, from: nb, kind: itemConnect, inbound: nb < id})
-		n.push(item{at: reach, to: nb, from: id, kind: itemConnect, inbound: id < nb})
-	}
 }
 
 // Now is the current virtual time.
@@ -148,7 +139,7 @@ func (n *Network) Act(id NodeID, actions ...Action) error {
 		return fmt.Errorf("act: node %d is down", id)
 	}
 	for _, a := range actions {
-		n.apply(id, a)
+		n.apply(id, a, n.now)
 	}
 	return n.err
 }
@@ -162,7 +153,7 @@ func (n *Network) Inject(id NodeID, value any) error {
 	if !n.nodes[id].alive {
 		return fmt.Errorf("inject: node %d is down", id)
 	}
-	n.push(item{at: n.now, to: id, kind: itemLocal, ev: Local{Value: value}})
+	n.event(id, n.now, Local{Value: value})
 	return n.err
 }
 
@@ -218,50 +209,23 @@ func (n *Network) RunUntil(done func() bool,
 
 // docs:begin handle
 
-// handle gives one item to its node's machine, if it is still meant for
-// it, and carries out the actions the machine returns.
+// handle turns one item into the event its node's machine sees, unless
+// it no longer applies (the node crashed since, the timer moved, the
+// connection closed), and carries out the actions the machine returns.
 func (n *Network) handle(it item) {
 	nd := &n.nodes[it.to]
 	if !nd.alive || it.life != nd.life {
-		if it.kind == itemDeliver {
-			n.stats.Undeliverable++
-			n.drop(it.from, it.to, it.msg, "crashed")
-		}
-		return // meant for an incarnation that crashed
+		n.stalled(it) // meant for an incarnation that crashed
+		return
 	}
-	var ev Event
-	switch it.kind {
-	case itemStart:
-		ev = Start{}
-	case itemTimer:
-		if gen, ok := nd.timers[it.timer]; !ok || gen != it.gen {
-			return // stopped or moved since
-		}
-		delete(nd.timers, it.timer)
-		ev = TimerFired{Timer: it.timer}
-	case itemDeliver:
-		if !n.connected(it.to, it.from) {
-			n.stats.Undeliverable++
-			n.drop(it.from, it.to, it.msg, "closed")
-			return
-		}
-		size := wire.EncodedSize(it.msg)
-		n.stats.Delivered.add(size)
-		n.stats.ByNode[it.to].Received.add(size)
-		n.tracef("deliver %s %d -> %d %dB", it.msg.Command(), it.from, it.to, size)
-		ev = MessageReceived{From: PeerID(it.from), Msg: it.msg}
-	case itemConnect:
-		nd.peers[it.from] = struct{}{}
-		ev = PeerConnected{Peer: PeerID(it.from),
-			Addr: SimAddr(it.from), Inbound: it.inbound}
-	case itemDisconnect:
-		if _, ok := nd.peers[it.from]; !ok {
-			return // closed from this side first
-		}
-		delete(nd.peers, it.from)
-		ev = it.ev
-	case itemClosed, itemDialFailed, itemLocal:
-		ev = it.ev
+	if nd.busyUntil > n.now {
+		it.at = nd.busyUntil // busy with an earlier event: wait
+		n.pushItem(it)
+		return
+	}
+	ev := n.event0(nd, it)
+	if ev == nil {
+		return
 	}
 	n.stats.Events++
 	if n.stats.Events > n.cfg.MaxEvents {
@@ -269,63 +233,124 @@ func (n *Network) handle(it item) {
 			ErrEventLimit, n.cfg.MaxEvents, n.now))
 		return
 	}
+	done := n.now // when its actions take effect
+	if n.cfg.Processing != nil {
+		done += max(n.cfg.Processing(it.to, ev), 0)
+		nd.busyUntil = done
+	}
 	for _, a := range nd.m.Handle(n.Now(), ev) {
-		n.apply(it.to, a)
+		n.apply(it.to, a, done)
 	}
 }
 
 // docs:end handle
 
-// connected reports whether from may deliver to `to`: always with
-// AnyToAny, otherwise only over a connection `to` still has open.
-func (n *Network) connected(to, from NodeID) bool {
-	if n.topo == nil {
-		return true
+// event0 is the event an item means to its node now, or nil if none.
+func (n *Network) event0(nd *simNode, it item) Event {
+	switch it.kind {
+	case itemStart:
+		return Start{}
+	case itemTimer:
+		if gen, ok := nd.timers[it.timer]; !ok || gen != it.gen {
+			n.stale--
+			return nil // stopped or moved since
+		}
+		delete(nd.timers, it.timer)
+		return TimerFired{Timer: it.timer}
+	case itemDeliver:
+		return n.deliver(it)
+	case itemLink:
+		return n.openLink(it)
+	case itemAccept:
+		return n.accept(it)
+	case itemAnswer:
+		return n.answered(it)
+	case itemRefused, itemDialLost:
+		return n.dialFailed(it)
+	case itemClose:
+		return n.closed(it)
+	case itemEvent:
+		return it.ev
 	}
-	_, ok := n.nodes[to].peers[from]
-	return ok
+	return nil
 }
 
-// apply carries out one action of node id.
-func (n *Network) apply(id NodeID, a Action) {
+// stalled handles an item whose node crashed after it was queued.
+func (n *Network) stalled(it item) {
+	switch it.kind {
+	case itemDeliver:
+		if !it.cut {
+			n.stats.Undeliverable++
+			n.drop(it.from, it.to, it.msg, "crashed")
+		}
+	case itemAccept:
+		n.dialLost(it.c) // the SYN found nobody: the dialer times out
+	case itemTimer:
+		n.stale--
+	}
+}
+
+// apply carries out one action of node id, taking effect at `at`: now,
+// or later when the node spends time processing.
+func (n *Network) apply(id NodeID, a Action, at time.Duration) {
 	nd := &n.nodes[id]
 	switch a := a.(type) {
 	case Send:
-		n.send(id, NodeID(a.To), a.Msg)
+		n.send(id, a, at)
 	case SetTimer:
+		if _, set := nd.timers[a.Timer]; set {
+			n.stale++ // its queued item is dead now
+		}
 		nd.gen++
 		nd.timers[a.Timer] = nd.gen
-		n.push(item{at: n.now + max(a.After, 0), to: id, kind: itemTimer, timer: a.Timer, gen: nd.gen})
+		n.push(item{at: at + max(a.After, 0), to: id, kind: itemTimer, timer: a.Timer, gen: nd.gen})
+		n.compact()
 	case StopTimer:
-		delete(nd.timers, a.Timer)
+		if _, set := nd.timers[a.Timer]; set {
+			n.stale++
+			delete(nd.timers, a.Timer)
+			n.compact()
+		}
 	case Dial:
-		n.dial(id, a.Addr)
+		n.dial(id, a.Addr, at)
 	case Disconnect:
-		n.disconnect(id, NodeID(a.Peer), a.Err)
+		n.disconnect(id, a.Peer, a.Err, at)
+	case Emit:
+		n.emit(id, a.Value, at)
+	case Advertise:
+		nd.version.Services, nd.version.StartHeight = a.Services, a.StartHeight
 	case nil:
 	default:
-		n.fail(fmt.Errorf("%w: node %d returned %T", ErrUnknownAction, id, a))
+		if n.cfg.OnAction == nil || !n.cfg.OnAction(id, a) {
+			n.fail(fmt.Errorf("%w: node %d returned %T", ErrUnknownAction, id, a))
+		}
 	}
 }
 
 // docs:begin send
 
-// send puts a message on the link from one node to another, unless the
-// link is missing, the message is lost, or a partition cuts it. It
-// arrives after the link's latency, and never before a message sent
-// earlier on the same link: a connection keeps order, as TCP does.
-func (n *Network) send(from, to NodeID, msg wire.Message) {
-	if to < 0 || int(to) >= len(n.nodes) || !n.connected(from, to) {
+// send puts a message on the connection to a peer, unless there is no
+// such connection, the message cannot go on the wire, or it is lost. It
+// arrives after the link's latency (and, with Cost, its transmission
+// time), and never before a message sent earlier on the same link: a
+// connection keeps order, as TCP does.
+func (n *Network) send(from NodeID, s Send, at time.Duration) {
+	to, c, side, ok := n.peerOf(from, s.To)
+	if !ok {
 		n.stats.NoConnection++
 		return
 	}
-	size := wire.EncodedSize(msg)
-	n.stats.Sent.add(size)
-	n.stats.ByNode[from].Sent.add(size)
-	c := n.stats.ByType[msg.Command()]
-	c.add(size)
-	n.stats.ByType[msg.Command()] = c
+	size, err := n.measure(s.Msg)
+	if err != nil {
+		n.event(from, at, SendFailed{To: s.To, Msg: s.Msg, Err: err})
+		return
+	}
+	n.stats.sent(from, s.Msg.Command(), size)
+	msg, delay, dropped := n.intercept(from, to, s.Msg)
 	switch {
+	case dropped:
+		n.stats.Dropped++
+		n.drop(from, to, msg, "dropped by the hook")
 	case n.lost(from, to):
 		n.stats.Lost++
 		n.drop(from, to, msg, "lost")
@@ -333,24 +358,98 @@ func (n *Network) send(from, to NodeID, msg wire.Message) {
 		n.stats.Cut++
 		n.drop(from, to, msg, "cut by partition")
 	default:
-		n.push(item{at: n.arrival(from, to), to: to, from: from,
-			kind: itemDeliver, msg: msg})
+		n.push(item{at: n.arrival(from, to, at+delay, size), to: to,
+			from: from, kind: itemDeliver, c: c, side: side,
+			size: int32(size), msg: msg})
 	}
 }
 
 // docs:end send
 
-// arrival samples a link's latency for a message leaving now, and keeps
-// the link in order.
-func (n *Network) arrival(from, to NodeID) time.Duration {
-	return n.arrivalAfter(from, to, n.now)
+// deliver is a message arriving: MessageReceived, if the receiving end
+// of its connection is still open.
+func (n *Network) deliver(it item) Event {
+	if it.cut {
+		return nil // counted when the partition cut it
+	}
+	from := anyPeer(it.from)
+	if it.c != nil {
+		end := &it.c.end[it.side]
+		if !end.open {
+			n.stats.Undeliverable++
+			n.drop(it.from, it.to, it.msg, "closed")
+			n.reset(it.c, it.side)
+			return nil
+		}
+		from = end.peer
+	}
+	size := int(it.size)
+	n.stats.Delivered.add(size)
+	n.stats.ByNode[it.to].Received.add(size)
+	n.tracef("deliver %s %d -> %d %dB", it.msg.Command(), it.from, it.to, size)
+	return MessageReceived{From: from, Msg: it.msg}
 }
 
-func (n *Network) arrivalAfter(from, to NodeID, departs time.Duration) time.Duration {
+// peerOf finds where a node's PeerID leads: the node, the connection and
+// which end of it the node at the far end is.
+func (n *Network) peerOf(id NodeID, p PeerID) (NodeID, *conn, uint8, bool) {
+	if n.topo == nil { // any-to-any: PeerIDs name nodes
+		to := NodeID(p) - 1
+		return to, nil, 0, p > 0 && int(to) < len(n.nodes)
+	}
+	c, ok := n.nodes[id].conns[p]
+	if !ok {
+		return 0, nil, 0, false
+	}
+	far := c.farSide(id)
+	return c.end[far].node, c, far, true
+}
+
+// measure returns a message's size on the wire, or why it cannot go
+// there: an encoding error, a payload over its limit, or a command the
+// network's registry does not know.
+func (n *Network) measure(msg wire.Message) (int, error) {
+	if msg == nil {
+		return 0, fmt.Errorf("%w: nil message", ErrNotRegistered)
+	}
+	if n.cfg.Registry != nil {
+		if _, err := n.cfg.Registry.New(msg.Command()); err != nil {
+			return 0, fmt.Errorf("%w: %q", ErrNotRegistered, msg.Command())
+		}
+	}
+	var c byteCounter
+	if err := msg.Encode(&c); err != nil {
+		return 0, fmt.Errorf("encode %s: %w", msg.Command(), err)
+	}
+	if limit := min(msg.MaxPayload(), wire.MaxPayload); int(c) > int(limit) {
+		return 0, fmt.Errorf("%w: %s of %d bytes, limit %d",
+			wire.ErrPayloadTooLarge, msg.Command(), int(c), limit)
+	}
+	return wire.HeaderSize + int(c), nil
+}
+
+// byteCounter is an io.Writer that counts and forgets.
+type byteCounter int
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
+}
+
+// arrival is when something of size bytes, leaving a node at departs,
+// reaches the other end of a link: after its transmission, if the
+// network has a Cost, and the link's latency, and never before what was
+// sent on that link before it.
+func (n *Network) arrival(from, to NodeID, departs time.Duration, size int) time.Duration {
 	l := link{from, to}
 	lat, ok := n.latency[l]
 	if !ok {
 		lat = n.cfg.Latency
+	}
+	if n.cfg.Cost != nil && size > 0 {
+		start := max(departs, n.sending[l])
+		departs = start + max(n.cfg.Cost(from, to, size), 0)
+		n.sending[l] = departs
 	}
 	at := departs + lat.Sample(n.rng)
 	if n.fifo || ok {
@@ -375,6 +474,11 @@ func (n *Network) pruneLast() {
 			delete(n.last, l)
 		}
 	}
+	for l, at := range n.sending {
+		if at <= n.now {
+			delete(n.sending, l)
+		}
+	}
 	n.lastLimit = max(lastPruneAt, 2*len(n.last))
 }
 
@@ -391,57 +495,47 @@ func (n *Network) cut(a, b NodeID) bool {
 	return n.groups != nil && n.groups[a] != n.groups[b]
 }
 
-// dial opens a connection to the node at addr: it arrives at that node
-// after one trip, and the answer back at the dialer after another.
-func (n *Network) dial(id NodeID, addr Addr) {
-	to, err := ParseSimAddr(addr, len(n.nodes))
-	fail := func(after time.Duration, err error) {
-		n.push(item{at: n.now + after, to: id, kind: itemDialFailed,
-			ev: DialFailed{Addr: addr, Err: fmt.Errorf("dial %s: %w", addr, err)}})
-	}
-	switch {
-	case err != nil:
-		fail(0, err)
-	case to == id:
-		fail(0, ErrSelfDial)
-	case n.connected(id, to):
-		fail(0, ErrAlreadyConnected)
-	case !n.nodes[to].alive || n.cut(id, to):
-		fail(DialTimeout, ErrDialTimeout)
-	default:
-		there := n.arrival(id, to)
-		n.push(item{at: there, to: to, from: id, kind: itemConnect, inbound: true})
-		n.push(item{at: n.arrivalAfter(to, id, there), to: id, from: to, kind: itemConnect})
-	}
-}
-
-// disconnect closes a connection from one end. This end hears of it at
-// once; the far end after the link's latency, behind what was already
-// on its way.
-func (n *Network) disconnect(id, peer NodeID, reason error) {
-	if n.topo == nil || !n.connected(id, peer) {
-		return
-	}
-	delete(n.nodes[id].peers, peer)
-	n.push(item{at: n.now, to: id, from: peer, kind: itemClosed,
-		ev: PeerDisconnected{Peer: PeerID(peer), Err: reason}})
-	if !n.cut(id, peer) {
-		n.push(item{at: n.arrival(id, peer), to: peer, from: id, kind: itemDisconnect,
-			ev: PeerDisconnected{Peer: PeerID(id),
-				Err: fmt.Errorf("%w: %v", ErrClosedByPeer, reason)}})
-	}
+// event queues an event, made now, for a node at a time.
+func (n *Network) event(id NodeID, at time.Duration, ev Event) {
+	n.push(item{at: at, to: id, kind: itemEvent, ev: ev})
 }
 
 // push queues an item for the current incarnation of its node.
 func (n *Network) push(it item) {
+	it.life = n.nodes[it.to].life
+	n.pushItem(it)
+}
+
+// pushItem queues an item as it is, with the next sequence number.
+func (n *Network) pushItem(it item) {
 	if n.queue.len() >= n.cfg.MaxPending {
 		n.fail(fmt.Errorf("%w: %d events pending at %v", ErrQueueFull, n.queue.len(), n.now))
 		return
 	}
-	it.life = n.nodes[it.to].life
 	it.seq = n.seq
 	n.seq++
 	n.queue.push(it)
+}
+
+// compactAt is how many dead timer items may wait in the queue before
+// the network sweeps them out (when they are also half of it), so that a
+// timer moved on every message cannot fill the queue.
+const compactAt = 1024
+
+// compact sweeps the queue of timer items that were moved or stopped.
+func (n *Network) compact() {
+	if n.stale < compactAt || 2*n.stale < n.queue.len() {
+		return
+	}
+	n.queue.filter(func(it *item) bool {
+		if it.kind != itemTimer {
+			return true
+		}
+		nd := &n.nodes[it.to]
+		gen, ok := nd.timers[it.timer]
+		return nd.alive && it.life == nd.life && ok && gen == it.gen
+	})
+	n.stale = 0
 }
 
 func (n *Network) fail(err error) {
@@ -463,6 +557,12 @@ func ParseSimAddr(a Addr, n int) (NodeID, error) {
 	return NodeID(id), nil
 }
 
+// AnyPeer is the PeerID that names node id in an AnyToAny network, where
+// there are no connections and every node may send to every other.
+func AnyPeer(id NodeID) PeerID { return anyPeer(id) }
+
+func anyPeer(id NodeID) PeerID { return PeerID(id) + 1 }
+
 // checkIDs checks a list of node IDs against the network.
 func (n *Network) checkIDs(ids []NodeID) error {
 	for _, id := range ids {
@@ -471,15 +571,4 @@ func (n *Network) checkIDs(ids []NodeID) error {
 		}
 	}
 	return nil
-}
-
-// sortedPeers lists a node's open connections in order, so that whatever
-// is done to each happens in the same order on every run.
-func (n *Network) sortedPeers(id NodeID) []NodeID {
-	var ps []NodeID
-	for p := range n.nodes[id].peers {
-		ps = append(ps, p)
-	}
-	slices.Sort(ps)
-	return ps
 }

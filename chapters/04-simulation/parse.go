@@ -90,7 +90,8 @@ func parseDuration(flag, s string) (time.Duration, error) {
 }
 
 // ParseTopology reads a topology written as a command-line flag value:
-// any, complete, ring, line, grid:WIDTH or regular:DEGREE.
+// any, none (no links: nodes must dial), complete, ring, line,
+// grid:WIDTH or regular:DEGREE.
 func ParseTopology(s string) (Topology, error) {
 	kind, arg, hasArg := strings.Cut(s, ":")
 	number := func() (int, error) {
@@ -106,6 +107,8 @@ func ParseTopology(s string) (Topology, error) {
 	switch kind {
 	case "any":
 		return AnyToAny(), nil
+	case "none":
+		return NoLinks(), nil
 	case "complete":
 		return Complete(), nil
 	case "ring":
@@ -119,5 +122,5 @@ func ParseTopology(s string) (Topology, error) {
 		d, err := number()
 		return RandomRegular(d), err
 	}
-	return nil, fmt.Errorf("%w: topology %q: want any, complete, ring, line, grid:WIDTH or regular:DEGREE", ErrConfig, s)
+	return nil, fmt.Errorf("%w: topology %q: want any, none, complete, ring, line, grid:WIDTH or regular:DEGREE", ErrConfig, s)
 }

@@ -52,6 +52,7 @@ func TestParseTopology(t *testing.T) {
 		wantErr string
 	}{
 		{in: "any", want: "any-to-any"},
+		{in: "none", want: "no links"},
 		{in: "complete", want: "complete"},
 		{in: "ring", want: "ring"},
 		{in: "line", want: "line"},
@@ -61,7 +62,7 @@ func TestParseTopology(t *testing.T) {
 		{in: "grid:x", wantErr: "grid needs a positive whole number"},
 		{in: "regular:0", wantErr: "regular needs a positive whole number"},
 		{in: "ring:3", wantErr: "ring takes no value"},
-		{in: "star", wantErr: `topology "star": want any, complete`},
+		{in: "star", wantErr: `topology "star": want any, none, complete`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -63,8 +63,8 @@ type RumorConfig struct {
 	Fanout int           // how many peers it tells each round
 	Rounds int           // it stops after this many rounds; 0: never
 	// Population is peers known from the start, for AnyToAny networks
-	// where no PeerConnected events come. Machines may share one slice;
-	// Self, if in it, is skipped.
+	// where no PeerConnected events come (AnyPeer names them). Machines
+	// may share one slice; Self, if in it, is skipped.
 	Population []PeerID
 	Self       PeerID
 	// Rumor, if set, is known from the start: this node is the origin.
@@ -160,7 +160,7 @@ func (m *Rumor) randomPeer() (PeerID, bool) {
 			return 0, false
 		}
 		i := m.rng.IntN(total)
-		p := PeerID(0)
+		var p PeerID
 		if i < len(pop) {
 			p = pop[i]
 		} else {

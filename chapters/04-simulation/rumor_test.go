@@ -77,12 +77,12 @@ func TestRumorStopsAfterRounds(t *testing.T) {
 	const nodes, rounds = 50, 3
 	population := make([]PeerID, nodes)
 	for i := range population {
-		population[i] = PeerID(i)
+		population[i] = AnyPeer(NodeID(i))
 	}
 	informed := 0
 	net, err := New(Config{Nodes: nodes, Seed: 1}, func(id NodeID, r *rand.Rand) Machine {
 		cfg := RumorConfig{Round: time.Second, Fanout: 2, Rounds: rounds,
-			Population: population, Self: PeerID(id),
+			Population: population, Self: AnyPeer(id),
 			OnInformed: func(time.Time) { informed++ }}
 		if id == 0 {
 			cfg.Rumor = rumor(1)
@@ -113,7 +113,7 @@ func TestMsgRumorWire(t *testing.T) {
 			var got MsgRumor
 			require.NoError(t, got.Decode(bytes.NewReader(tt.want)))
 			assert.Equal(t, tt.msg.ID, got.ID)
-			assert.Equal(t, len(tt.msg.Body), len(got.Body))
+			assert.Equal(t, string(tt.msg.Body), string(got.Body), "the body, byte for byte")
 			assert.LessOrEqual(t, len(tt.want), int(got.MaxPayload()))
 		})
 	}

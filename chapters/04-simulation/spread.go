@@ -40,7 +40,7 @@ func Spread(cfg SpreadConfig) (SpreadResult, error) {
 	if cfg.Topology == nil {
 		population = make([]PeerID, cfg.Nodes)
 		for i := range population {
-			population[i] = PeerID(i)
+			population[i] = AnyPeer(NodeID(i))
 		}
 	}
 	informed, last := 0, time.Time{}
@@ -56,7 +56,7 @@ func Spread(cfg SpreadConfig) (SpreadResult, error) {
 	rumor := &MsgRumor{ID: 1, Body: []byte("hello")}
 	build := func(id NodeID, r *rand.Rand) Machine {
 		rc := RumorConfig{Round: cfg.Round, Fanout: cfg.Fanout,
-			Population: population, Self: PeerID(id),
+			Population: population, Self: AnyPeer(id),
 			OnInformed: onInformed}
 		if id == 0 {
 			rc.Rumor = rumor

@@ -29,12 +29,23 @@ type Stats struct {
 	Sent          Counter            // messages machines sent
 	Delivered     Counter            // messages that arrived
 	Lost          uint64             // sent, then lost to Loss
+	Dropped       uint64             // sent, then dropped by the Hook
 	Cut           uint64             // sent, then lost to a partition
 	Undeliverable uint64             // sent, then the connection closed or the receiver crashed
 	InFlight      uint64             // sent, not arrived yet
 	NoConnection  uint64             // not sent: no open connection to that peer
 	ByType        map[string]Counter // sent, by command
 	ByNode        []NodeStats        // by NodeID
+	Emitted       uint64             // Emit actions
+}
+
+// sent counts a message a node sent.
+func (s *Stats) sent(from NodeID, command string, size int) {
+	s.Sent.add(size)
+	s.ByNode[from].Sent.add(size)
+	c := s.ByType[command]
+	c.add(size)
+	s.ByType[command] = c
 }
 
 // Stats returns a copy of the network's counters.
@@ -43,7 +54,7 @@ func (n *Network) Stats() Stats {
 	s.ByType = maps.Clone(n.stats.ByType)
 	s.ByNode = append([]NodeStats(nil), n.stats.ByNode...)
 	for i := range n.queue.items {
-		if n.queue.items[i].kind == itemDeliver {
+		if it := &n.queue.items[i]; it.kind == itemDeliver && !it.cut {
 			s.InFlight++
 		}
 	}

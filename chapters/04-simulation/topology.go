@@ -40,6 +40,11 @@ func Complete() Topology { return complete{} }
 // population from their constructor.
 func AnyToAny() Topology { return anyToAny{} }
 
+// NoLinks starts every node with no connections at all: nodes learn
+// addresses (from their constructor, or from each other) and Dial, as
+// real nodes do when they start. Chapter 05 begins here.
+func NoLinks() Topology { return noLinks{} }
+
 // Ring links each node to the next and the previous, the last to the first.
 func Ring() Topology { return ring{} }
 
@@ -58,6 +63,7 @@ func RandomRegular(degree int) Topology { return randomRegular{degree: degree} }
 type (
 	complete      struct{}
 	anyToAny      struct{}
+	noLinks       struct{}
 	ring          struct{}
 	line          struct{}
 	grid          struct{ width int }
@@ -66,6 +72,7 @@ type (
 
 func (complete) String() string        { return "complete" }
 func (anyToAny) String() string        { return "any-to-any" }
+func (noLinks) String() string         { return "no links" }
 func (ring) String() string            { return "ring" }
 func (line) String() string            { return "line" }
 func (g grid) String() string          { return fmt.Sprintf("grid, width %d", g.width) }
@@ -88,6 +95,10 @@ func (complete) Neighbours(n int, _ *rand.Rand) ([][]NodeID, error) {
 }
 
 func (anyToAny) Neighbours(int, *rand.Rand) ([][]NodeID, error) { return nil, nil }
+
+func (noLinks) Neighbours(n int, _ *rand.Rand) ([][]NodeID, error) {
+	return newAdjacency(n), nil
+}
 
 func (ring) Neighbours(n int, _ *rand.Rand) ([][]NodeID, error) {
 	adj := newAdjacency(n)
