@@ -87,6 +87,11 @@ type Config struct {
 	// MaxEmitted bounds the Emit records kept for Emitted; zero means
 	// DefaultMaxEmitted.
 	MaxEmitted int
+	// Address, if set, says where each node listens, for experiments
+	// that need addresses shaped like real ones ("203.0.113.7:8333",
+	// to put attackers in a few network groups). Nil: SimAddr. Every
+	// node's address must be different.
+	Address func(id NodeID) Addr
 	// OnAction, if set, is offered every action the simulator does not
 	// know, a later chapter's CustomAction, and reports whether it took
 	// it. One it does not take stops the run with ErrUnknownAction.

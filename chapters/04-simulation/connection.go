@@ -57,7 +57,7 @@ func (n *Network) linkTopology(id NodeID, atStart bool) {
 		}
 		dialer, target := min(id, nb), max(id, nb)
 		c := &conn{end: [2]connEnd{{node: dialer}, {node: target}},
-			addr: SimAddr(target), dialed: n.now}
+			addr: n.Addr(target), dialed: n.now}
 		reach := n.now
 		if !atStart {
 			reach = n.arrival(id, nb, n.now, 0)
@@ -80,11 +80,11 @@ func (n *Network) open(id NodeID, c *conn, side uint8) Event {
 	c.end[side] = connEnd{node: id, life: nd.life, peer: nd.lastPeer, open: true}
 	nd.conns[nd.lastPeer] = c
 	nd.links[far] = c
-	addr := SimAddr(far)
+	addr := n.Addr(far)
 	if side == 0 {
 		addr = c.addr
 	}
-	return PeerConnected{Peer: nd.lastPeer, Addr: addr, Remote: SimAddr(far),
+	return PeerConnected{Peer: nd.lastPeer, Addr: addr, Remote: n.Addr(far),
 		Inbound: side == 1, Version: n.nodes[far].version}
 }
 
@@ -95,7 +95,7 @@ func (n *Network) open(id NodeID, c *conn, side uint8) Event {
 // travels back. A dial lost on the way (the target is down, a partition
 // cuts it) fails after DialTimeout.
 func (n *Network) dial(id NodeID, addr Addr, at time.Duration) {
-	to, err := ParseSimAddr(addr, len(n.nodes))
+	to, err := n.lookup(addr)
 	nd := &n.nodes[id]
 	fail := func(err error) {
 		n.event(id, at, DialFailed{Addr: addr, Err: fmt.Errorf("dial %s: %w", addr, err)})
@@ -160,7 +160,7 @@ func (n *Network) accept(it item) Event {
 func (n *Network) admit(target, dialer NodeID) error {
 	nd := &n.nodes[target]
 	if a, ok := nd.m.(Acceptor); ok {
-		if err := a.AcceptInbound(n.Now(), SimAddr(dialer)); err != nil {
+		if err := a.AcceptInbound(n.Now(), n.Addr(dialer)); err != nil {
 			return fmt.Errorf("%w: %w", ErrRefused, err)
 		}
 	}

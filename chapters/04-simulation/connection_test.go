@@ -265,3 +265,20 @@ func ExampleAnyPeer() {
 	fmt.Println(AnyPeer(0), AnyPeer(41))
 	// Output: 1 42
 }
+
+// TestAddresses: with Config.Address, nodes listen where it says, and
+// dials go there.
+func TestAddresses(t *testing.T) {
+	addr := func(id NodeID) Addr { return Addr(fmt.Sprintf("203.0.113.%d:8333", id+1)) }
+	net, s := newStoryNetwork(t, Config{Nodes: 2, Topology: NoLinks(), Address: addr})
+	require.NoError(t, net.Act(0, Dial{Addr: "203.0.113.2:8333"}))
+	require.NoError(t, net.Act(0, Dial{Addr: SimAddr(1)}))
+	require.NoError(t, net.RunFor(time.Second))
+	assert.Contains(t, s.lines, "0s n1 connected peer 1 (203.0.113.1:8333, inbound true)")
+	assert.Contains(t, s.lines, `0s n0 dial sim-1 failed: dial sim-1: no such node: "sim-1"`)
+	assert.Equal(t, Addr("203.0.113.2:8333"), net.Addr(1))
+
+	_, err := New(Config{Nodes: 2, Address: func(NodeID) Addr { return "same" }},
+		func(NodeID, *rand.Rand) Machine { return &scripted{} })
+	assert.ErrorContains(t, err, `nodes 0 and 1 both listen on "same"`)
+}

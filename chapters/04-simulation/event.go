@@ -44,6 +44,17 @@ type MessageReceived struct {
 	Msg  wire.Message
 }
 
+// UnknownMessage says a peer sent a message of a command this node
+// does not know. The driver skipped its payload, as Bitcoin nodes do so
+// that new messages can be added to a running network; a machine may
+// still count it against the peer, since a stream of them costs
+// bandwidth and gives nothing.
+type UnknownMessage struct {
+	From    PeerID
+	Command string
+	Size    int // bytes on the wire, envelope included
+}
+
 // TimerFired says a timer the machine set has gone off.
 type TimerFired struct {
 	Timer TimerID
@@ -92,6 +103,7 @@ func (Start) isEvent()            {}
 func (PeerConnected) isEvent()    {}
 func (PeerDisconnected) isEvent() {}
 func (MessageReceived) isEvent()  {}
+func (UnknownMessage) isEvent()   {}
 func (TimerFired) isEvent()       {}
 func (DialFailed) isEvent()       {}
 func (SendFailed) isEvent()       {}
@@ -106,6 +118,9 @@ func (e PeerDisconnected) String() string {
 }
 func (e MessageReceived) String() string {
 	return fmt.Sprintf("%s from peer %d", describe(e.Msg), e.From)
+}
+func (e UnknownMessage) String() string {
+	return fmt.Sprintf("unknown %q (%d bytes) from peer %d", e.Command, e.Size, e.From)
 }
 func (e TimerFired) String() string { return fmt.Sprintf("timer %d fired", e.Timer) }
 func (e Local) String() string      { return fmt.Sprintf("local %v", e.Value) }

@@ -43,6 +43,7 @@ type Network struct {
 	hook      Hook                   // sees every message sent, if set
 	stale     int                    // timer items in the queue known to be dead
 	emitted   []Emitted              // the last cfg.MaxEmitted, as a ring
+	byAddr    map[Addr]NodeID        // with cfg.Address: who listens where
 	stats     Stats
 	err       error // the first error an action caused
 }
@@ -88,6 +89,16 @@ func New(cfg Config, build NewMachine) (*Network, error) {
 		latency:   make(map[link]Latency),
 		loss:      make(map[link]float64),
 		stats:     Stats{ByType: make(map[string]Counter), ByNode: make([]NodeStats, cfg.Nodes)},
+	}
+	if cfg.Address != nil {
+		n.byAddr = make(map[Addr]NodeID, cfg.Nodes)
+		for id := range cfg.Nodes {
+			a := cfg.Address(NodeID(id))
+			if other, ok := n.byAddr[a]; ok {
+				return nil, fmt.Errorf("%w: nodes %d and %d both listen on %q", ErrConfig, other, id, a)
+			}
+			n.byAddr[a] = NodeID(id)
+		}
 	}
 	for id := range n.nodes {
 		n.boot(NodeID(id), build)
@@ -544,7 +555,28 @@ func (n *Network) fail(err error) {
 	}
 }
 
-// SimAddr is the address of a simulated node.
+// Addr is where node id listens: SimAddr(id), or Config.Address's.
+func (n *Network) Addr(id NodeID) Addr {
+	if n.cfg.Address != nil {
+		return n.cfg.Address(id)
+	}
+	return SimAddr(id)
+}
+
+// lookup finds the node that listens at an address.
+func (n *Network) lookup(a Addr) (NodeID, error) {
+	if n.byAddr == nil {
+		return ParseSimAddr(a, len(n.nodes))
+	}
+	id, ok := n.byAddr[a]
+	if !ok {
+		return 0, fmt.Errorf("%w: %q", ErrNoSuchNode, a)
+	}
+	return id, nil
+}
+
+// SimAddr is the address of a simulated node, unless Config.Address
+// says otherwise.
 func SimAddr(id NodeID) Addr { return Addr("sim-" + strconv.Itoa(int(id))) }
 
 // ParseSimAddr reads an address made by SimAddr, for a network of n nodes.
