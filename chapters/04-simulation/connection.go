@@ -84,8 +84,10 @@ func (n *Network) open(id NodeID, c *conn, side uint8) Event {
 	if side == 0 {
 		addr = c.addr
 	}
+	v := n.nodes[far].version
+	v.SeenAs = n.Addr(id)
 	return PeerConnected{Peer: nd.lastPeer, Addr: addr, Remote: n.Addr(far),
-		Inbound: side == 1, Version: n.nodes[far].version}
+		Inbound: side == 1, Version: v}
 }
 
 // docs:begin dial

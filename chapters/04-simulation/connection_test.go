@@ -236,7 +236,8 @@ func TestPeerConnectedSaysWhoItIs(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, PeerConnected{Peer: 1, Addr: "sim-1", Remote: "sim-1",
 		Version: PeerVersion{ProtocolVersion: got[0].Version.ProtocolVersion,
-			Services: 1, StartHeight: 42, UserAgent: SimUserAgent, Relay: true}}, got[0])
+			Services: 1, StartHeight: 42, UserAgent: SimUserAgent, Relay: true,
+			SeenAs: "sim-0"}}, got[0])
 	assert.NotZero(t, got[0].Version.ProtocolVersion)
 }
 

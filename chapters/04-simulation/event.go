@@ -95,6 +95,10 @@ type PeerVersion struct {
 	StartHeight     int32  // the height of its best block
 	UserAgent       string // its software, e.g. "/peerchain:0.1/"
 	Relay           bool   // it wants transactions relayed to it
+	// SeenAs is the address the peer sees this node at (the addr_recv
+	// of its version): how a node that listens on an unspecified
+	// address, such as 0.0.0.0, learns which IP others reach it on.
+	SeenAs Addr
 }
 
 // docs:end peer-version
