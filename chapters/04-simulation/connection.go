@@ -62,31 +62,31 @@ func (n *Network) linkTopology(id NodeID, atStart bool) {
 		if !atStart {
 			reach = n.arrival(id, nb, n.now, 0)
 		}
-		n.push(item{at: n.now, to: id, from: nb, kind: itemLink, c: c, side: c.farSide(nb)})
-		n.push(item{at: reach, to: nb, from: id, kind: itemLink, c: c, side: c.farSide(id)})
+		n.pushConn(n.now, id, nb, itemLink, c, c.farSide(nb), nil)
+		n.pushConn(reach, nb, id, itemLink, c, c.farSide(id), nil)
 	}
 }
 
 // openLink opens one end of a topology link.
 func (n *Network) openLink(it item) Event {
-	return n.open(it.to, it.c, it.side)
+	return n.open(NodeID(it.to), n.cargo.take(it.ref).c, it.side)
 }
 
 // open opens a node's end of a connection and returns its PeerConnected.
 func (n *Network) open(id NodeID, c *conn, side uint8) Event {
-	nd := &n.nodes[id]
+	nd, ps := &n.nodes[id], n.peerState(id)
 	far := c.end[1-side].node
-	nd.lastPeer++
-	c.end[side] = connEnd{node: id, life: nd.life, peer: nd.lastPeer, open: true}
-	nd.conns[nd.lastPeer] = c
+	ps.lastPeer++
+	c.end[side] = connEnd{node: id, life: nd.life, peer: ps.lastPeer, open: true}
+	nd.conns[ps.lastPeer] = c
 	nd.links[far] = c
 	addr := n.Addr(far)
 	if side == 0 {
 		addr = c.addr
 	}
-	v := n.nodes[far].version
+	v := n.peerState(far).version
 	v.SeenAs = n.Addr(id)
-	return PeerConnected{Peer: nd.lastPeer, Addr: addr, Remote: n.Addr(far),
+	return PeerConnected{Peer: ps.lastPeer, Addr: addr, Remote: n.Addr(far),
 		Inbound: side == 1, Version: v}
 }
 
@@ -123,15 +123,15 @@ func (n *Network) dial(id NodeID, addr Addr, at time.Duration) {
 		n.dialLost(c)
 		return
 	}
-	n.push(item{at: n.arrival(id, to, at, 0), to: to, from: id,
-		kind: itemAccept, c: c, side: 1})
+	n.pushConn(n.arrival(id, to, at, 0), to, id, itemAccept, c, 1, nil)
 }
 
 // accept is a dial reaching its target. The target refuses it if its
 // machine says no (an Acceptor) or the two are connected already;
 // otherwise the target's end opens now and its answer travels back.
 func (n *Network) accept(it item) Event {
-	c, target, dialer := it.c, it.to, it.from
+	cg := n.cargo.take(it.ref)
+	c, target, dialer := cg.c, NodeID(it.to), NodeID(cg.from)
 	switch {
 	case it.cut:
 		n.dialLost(c)
@@ -192,13 +192,12 @@ func (n *Network) answer(c *conn, kind itemKind, ev Event) {
 		n.dialLost(c)
 		return
 	}
-	n.push(item{at: n.arrival(target, dialer, n.now, 0), to: dialer, from: target,
-		kind: kind, c: c, side: 0, ev: ev})
+	n.pushConn(n.arrival(target, dialer, n.now, 0), dialer, target, kind, c, 0, ev)
 }
 
 // answered is the target's yes reaching the dialer: its end opens.
 func (n *Network) answered(it item) Event {
-	c := it.c
+	c := n.cargo.take(it.ref).c
 	if it.cut {
 		n.dialLost(c)
 		return nil
@@ -216,7 +215,7 @@ func (n *Network) answered(it item) Event {
 		delete(n.nodes[it.to].links, target.node)
 		return DialFailed{Addr: c.addr, Err: fmt.Errorf("dial %s: %w", c.addr, why)}
 	}
-	return n.open(it.to, c, 0)
+	return n.open(NodeID(it.to), c, 0)
 }
 
 // dialLost makes a dial whose packets were lost fail at its timeout.
@@ -226,13 +225,15 @@ func (n *Network) dialLost(c *conn) {
 		return
 	}
 	at := max(n.now, c.dialed+DialTimeout)
-	n.pushItem(item{at: at, to: dialer, life: c.end[0].life, kind: itemDialLost, c: c,
-		ev: DialFailed{Addr: c.addr, Err: fmt.Errorf("dial %s: %w", c.addr, ErrDialTimeout)}})
+	n.pushItem(item{at: at, to: int32(dialer), life: c.end[0].life, kind: itemDialLost,
+		ref: n.cargo.put(cargo{c: c, ev: DialFailed{Addr: c.addr,
+			Err: fmt.Errorf("dial %s: %w", c.addr, ErrDialTimeout)}})})
 }
 
 // dialFailed is a dial's failure reaching the dialer.
 func (n *Network) dialFailed(it item) Event {
-	c := it.c
+	cg := n.cargo.take(it.ref)
+	c := cg.c
 	if it.cut && it.kind == itemRefused {
 		n.dialLost(c)
 		return nil
@@ -244,7 +245,7 @@ func (n *Network) dialFailed(it item) Event {
 	if nd := &n.nodes[it.to]; nd.links[c.end[1].node] == c {
 		delete(nd.links, c.end[1].node)
 	}
-	return it.ev
+	return cg.ev
 }
 
 // current reports whether a connection end belongs to its node's
@@ -289,20 +290,21 @@ func (n *Network) sendClose(c *conn, side uint8, at time.Duration, reason error)
 	if n.cut(from, to) {
 		return // the far end finds out by its own timeouts
 	}
-	n.pushItem(item{at: n.arrival(from, to, at, 0), to: to, from: from,
-		life: c.end[1-side].life, kind: itemClose, c: c, side: 1 - side,
-		ev: PeerDisconnected{Err: reason}})
+	n.pushItem(item{at: n.arrival(from, to, at, 0), to: int32(to),
+		life: c.end[1-side].life, kind: itemClose, side: 1 - side,
+		ref: n.cargo.put(cargo{c: c, from: int32(from), ev: PeerDisconnected{Err: reason}})})
 }
 
 // closed is the news that the far end closed reaching this end.
 func (n *Network) closed(it item) Event {
-	e := &it.c.end[it.side]
+	cg := n.cargo.take(it.ref)
+	e := &cg.c.end[it.side]
 	if it.cut || !e.open {
 		return nil // cut on its way, or closed from this side first
 	}
 	peer := e.peer
-	n.shut(it.c, it.side)
-	ev := it.ev.(PeerDisconnected)
+	n.shut(cg.c, it.side)
+	ev := cg.ev.(PeerDisconnected)
 	ev.Peer = peer
 	return ev
 }
@@ -317,4 +319,12 @@ func (n *Network) reset(c *conn, closedSide uint8) {
 	}
 	c.reset = true
 	n.sendClose(c, closedSide, n.now, ErrConnectionReset)
+}
+
+// pushConn queues a connection item for the current incarnation of to,
+// with what it carries in the cargo table.
+func (n *Network) pushConn(at time.Duration, to, from NodeID, kind itemKind,
+	c *conn, side uint8, ev Event) {
+	n.push(item{at: at, to: int32(to), kind: kind, side: side,
+		ref: n.cargo.put(cargo{c: c, from: int32(from), ev: ev})})
 }

@@ -63,10 +63,11 @@ func (n *Network) Crash(id NodeID) error {
 			n.sendClose(c, side, n.now, ErrPeerCrashed)
 		}
 	}
-	n.stale += len(nd.timers)
+	n.stale += timersSet(nd) + len(n.moreTimers[id])
+	n.dropTimers(id, nd)
 	nd.alive = false
 	nd.life++
-	nd.m, nd.timers, nd.conns, nd.links = nil, nil, nil, nil
+	nd.m, nd.conns, nd.links = nil, nil, nil
 	n.tracef("crash %d", id)
 	return nil
 }
@@ -134,20 +135,24 @@ func describeGroups(groups [][]NodeID) string {
 
 // cutInFlight marks what is on its way across a new partition as lost.
 func (n *Network) cutInFlight() {
-	for i := range n.queue.items {
-		it := &n.queue.items[i]
-		if it.cut || !n.cut(it.from, it.to) {
-			continue
+	n.queue.each(func(it *item) {
+		if it.cut {
+			return
 		}
 		switch it.kind {
 		case itemDeliver:
-			it.cut = true
-			n.stats.Cut++
-			n.drop(it.from, it.to, it.msg, "cut by partition")
+			f := &n.flights.slots[it.ref]
+			if n.cut(NodeID(f.from), NodeID(it.to)) {
+				it.cut = true
+				n.stats.Cut++
+				n.drop(NodeID(f.from), NodeID(it.to), f.msg, "cut by partition")
+			}
 		case itemAccept, itemAnswer, itemRefused, itemClose:
-			it.cut = true
+			if n.cut(NodeID(n.cargo.slots[it.ref].from), NodeID(it.to)) {
+				it.cut = true
+			}
 		}
-	}
+	})
 }
 
 // sortedKeys lists a map's keys in order, so that whatever is done to

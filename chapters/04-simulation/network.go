@@ -46,6 +46,21 @@ type Network struct {
 	byAddr    map[Addr]NodeID        // with cfg.Address: who listens where
 	stats     Stats
 	err       error // the first error an action caused
+
+	// Kept out of simNode, so that a node of an any-to-any network,
+	// which has no connections, holds only what it needs (see
+	// sidetables.go and nodestate.go).
+	flights    table[flight]         // what deliveries carry
+	cargo      table[cargo]          // what the other items carry
+	moreTimers map[NodeID][]timerSet // timers beyond a node's first
+	peers      []peerState           // by NodeID; nil until needed
+	busy       []time.Duration       // with Processing: when each node is free
+	recv       []Event               // any-to-any: each sender's last MessageReceived
+	byType     []typeCount           // sent, by command
+	lastType   int                   // the byType entry used last
+	measured   sized                 // the last message measured
+	pcgs       []rand.PCG            // the nodes' first random sources,
+	rands      []rand.Rand           // made in two allocations, not 2n
 }
 
 // link is a direction between two nodes.
@@ -53,16 +68,12 @@ type link struct{ from, to NodeID }
 
 // simNode is one node's state in the network.
 type simNode struct {
-	m         Machine
-	alive     bool
-	life      uint32 // incarnation: bumped by a crash, so old items are dropped
-	timers    map[TimerID]uint64
-	gen       uint64           // timer settings so far
-	conns     map[PeerID]*conn // open connections, by this node's PeerIDs
-	links     map[NodeID]*conn // the connection to each node, open or being dialed
-	lastPeer  PeerID           // the last PeerID handed out
-	version   PeerVersion      // what it says in its version message
-	busyUntil time.Duration    // with Processing: when it is free again
+	m     Machine
+	conns map[PeerID]*conn // open connections, by this node's PeerIDs
+	links map[NodeID]*conn // the connection to each node, open or being dialed
+	timer timerSet         // its first timer, if set (more: Network.moreTimers)
+	life  uint32           // incarnation: bumped by a crash, so old items are dropped
+	alive bool
 }
 
 // New builds a network of cfg.Nodes machines, made by build, and queues
@@ -88,7 +99,17 @@ func New(cfg Config, build NewMachine) (*Network, error) {
 		fifo:      !constant || cfg.Cost != nil,
 		latency:   make(map[link]Latency),
 		loss:      make(map[link]float64),
-		stats:     Stats{ByType: make(map[string]Counter), ByNode: make([]NodeStats, cfg.Nodes)},
+		stats:     Stats{ByNode: make([]NodeStats, cfg.Nodes)},
+		pcgs:      make([]rand.PCG, cfg.Nodes),
+		rands:     make([]rand.Rand, cfg.Nodes),
+	}
+	if topo == nil {
+		n.recv = make([]Event, cfg.Nodes)
+	} else {
+		n.peers = newPeerStates(cfg.Nodes)
+	}
+	if cfg.Processing != nil {
+		n.busy = make([]time.Duration, cfg.Nodes)
 	}
 	if cfg.Address != nil {
 		n.byAddr = make(map[Addr]NodeID, cfg.Nodes)
@@ -112,16 +133,19 @@ func New(cfg Config, build NewMachine) (*Network, error) {
 // boot starts a node's current incarnation with a fresh machine.
 func (n *Network) boot(id NodeID, build NewMachine) {
 	nd := &n.nodes[id]
-	r := rand.New(rand.NewPCG(n.cfg.Seed, uint64(id)<<32|uint64(nd.life)+3))
-	nd.m = build(id, r)
+	nd.m = build(id, n.random(id, nd.life))
 	nd.alive = true
-	nd.timers = make(map[TimerID]uint64)
-	nd.conns = make(map[PeerID]*conn)
-	nd.links = make(map[NodeID]*conn)
-	nd.version = PeerVersion{ProtocolVersion: wire.ProtocolVersion,
-		UserAgent: SimUserAgent, Relay: true}
-	nd.busyUntil, nd.lastPeer = 0, 0 // a new process numbers afresh
-	n.push(item{at: n.now, to: id, kind: itemStart})
+	if n.topo != nil {
+		nd.conns = make(map[PeerID]*conn)
+		nd.links = make(map[NodeID]*conn)
+	}
+	if n.peers != nil {
+		n.peers[id] = newPeerState() // a new process numbers afresh
+	}
+	if n.busy != nil {
+		n.busy[id] = 0
+	}
+	n.push(item{at: n.now, to: int32(id), kind: itemStart, ref: noRef})
 }
 
 // Now is the current virtual time.
@@ -229,9 +253,8 @@ func (n *Network) handle(it item) {
 		n.stalled(it) // meant for an incarnation that crashed
 		return
 	}
-	if nd.busyUntil > n.now {
-		it.at = nd.busyUntil // busy with an earlier event: wait
-		n.pushItem(it)
+	if n.busy != nil && n.busy[it.to] > n.now {
+		n.wait(nd, it, n.busy[it.to]) // busy with an earlier event
 		return
 	}
 	ev := n.event0(nd, it)
@@ -244,13 +267,14 @@ func (n *Network) handle(it item) {
 			ErrEventLimit, n.cfg.MaxEvents, n.now))
 		return
 	}
+	id := NodeID(it.to)
 	done := n.now // when its actions take effect
 	if n.cfg.Processing != nil {
-		done += max(n.cfg.Processing(it.to, ev), 0)
-		nd.busyUntil = done
+		done += max(n.cfg.Processing(id, ev), 0)
+		n.busy[id] = done
 	}
 	for _, a := range nd.m.Handle(n.Now(), ev) {
-		n.apply(it.to, a, done)
+		n.apply(id, a, done)
 	}
 }
 
@@ -262,12 +286,14 @@ func (n *Network) event0(nd *simNode, it item) Event {
 	case itemStart:
 		return Start{}
 	case itemTimer:
-		if gen, ok := nd.timers[it.timer]; !ok || gen != it.gen {
+		t := n.timerOf(NodeID(it.to), nd, &it)
+		if t == nil {
 			n.stale--
 			return nil // stopped or moved since
 		}
-		delete(nd.timers, it.timer)
-		return TimerFired{Timer: it.timer}
+		id := t.id
+		n.forgetTimer(NodeID(it.to), nd, t)
+		return TimerFired{Timer: id}
 	case itemDeliver:
 		return n.deliver(it)
 	case itemLink:
@@ -281,7 +307,7 @@ func (n *Network) event0(nd *simNode, it item) Event {
 	case itemClose:
 		return n.closed(it)
 	case itemEvent:
-		return it.ev
+		return n.cargo.take(it.ref).ev
 	}
 	return nil
 }
@@ -290,14 +316,18 @@ func (n *Network) event0(nd *simNode, it item) Event {
 func (n *Network) stalled(it item) {
 	switch it.kind {
 	case itemDeliver:
+		f := n.flights.take(it.ref)
 		if !it.cut {
 			n.stats.Undeliverable++
-			n.drop(it.from, it.to, it.msg, "crashed")
+			n.drop(NodeID(f.from), NodeID(it.to), f.msg, "crashed")
 		}
 	case itemAccept:
-		n.dialLost(it.c) // the SYN found nobody: the dialer times out
+		n.dialLost(n.cargo.take(it.ref).c) // the SYN found nobody: the dialer times out
 	case itemTimer:
 		n.stale--
+	case itemStart:
+	default:
+		n.cargo.take(it.ref)
 	}
 }
 
@@ -309,17 +339,14 @@ func (n *Network) apply(id NodeID, a Action, at time.Duration) {
 	case Send:
 		n.send(id, a, at)
 	case SetTimer:
-		if _, set := nd.timers[a.Timer]; set {
+		if n.setTimer(id, nd, a.Timer, n.seq) {
 			n.stale++ // its queued item is dead now
 		}
-		nd.gen++
-		nd.timers[a.Timer] = nd.gen
-		n.push(item{at: at + max(a.After, 0), to: id, kind: itemTimer, timer: a.Timer, gen: nd.gen})
+		n.push(item{at: at + max(a.After, 0), to: int32(id), kind: itemTimer, ref: noRef})
 		n.compact()
 	case StopTimer:
-		if _, set := nd.timers[a.Timer]; set {
+		if n.stopTimer(id, nd, a.Timer) {
 			n.stale++
-			delete(nd.timers, a.Timer)
 			n.compact()
 		}
 	case Dial:
@@ -329,7 +356,8 @@ func (n *Network) apply(id NodeID, a Action, at time.Duration) {
 	case Emit:
 		n.emit(id, a.Value, at)
 	case Advertise:
-		nd.version.Services, nd.version.StartHeight = a.Services, a.StartHeight
+		v := &n.peerState(id).version
+		v.Services, v.StartHeight = a.Services, a.StartHeight
 	case nil:
 	default:
 		if n.cfg.OnAction == nil || !n.cfg.OnAction(id, a) {
@@ -356,7 +384,7 @@ func (n *Network) send(from NodeID, s Send, at time.Duration) {
 		n.event(from, at, SendFailed{To: s.To, Msg: s.Msg, Err: err})
 		return
 	}
-	n.stats.sent(from, s.Msg.Command(), size)
+	n.sent(from, s.Msg.Command(), size)
 	msg, delay, dropped := n.intercept(from, to, s.Msg)
 	switch {
 	case dropped:
@@ -369,9 +397,9 @@ func (n *Network) send(from NodeID, s Send, at time.Duration) {
 		n.stats.Cut++
 		n.drop(from, to, msg, "cut by partition")
 	default:
-		n.push(item{at: n.arrival(from, to, at+delay, size), to: to,
-			from: from, kind: itemDeliver, c: c, side: side,
-			size: int32(size), msg: msg})
+		n.push(item{at: n.arrival(from, to, at+delay, size), to: int32(to),
+			kind: itemDeliver, side: side, ref: n.flights.put(flight{
+				msg: msg, c: c, from: int32(from), size: int32(size)})})
 	}
 }
 
@@ -380,25 +408,32 @@ func (n *Network) send(from NodeID, s Send, at time.Duration) {
 // deliver is a message arriving: MessageReceived, if the receiving end
 // of its connection is still open.
 func (n *Network) deliver(it item) Event {
+	f := n.flights.take(it.ref)
 	if it.cut {
 		return nil // counted when the partition cut it
 	}
-	from := anyPeer(it.from)
-	if it.c != nil {
-		end := &it.c.end[it.side]
+	from, to := NodeID(f.from), NodeID(it.to)
+	peer := anyPeer(from)
+	if f.c != nil {
+		end := &f.c.end[it.side]
 		if !end.open {
 			n.stats.Undeliverable++
-			n.drop(it.from, it.to, it.msg, "closed")
-			n.reset(it.c, it.side)
+			n.drop(from, to, f.msg, "closed")
+			n.reset(f.c, it.side)
 			return nil
 		}
-		from = end.peer
+		peer = end.peer
 	}
-	size := int(it.size)
+	size := int(f.size)
 	n.stats.Delivered.add(size)
-	n.stats.ByNode[it.to].Received.add(size)
-	n.tracef("deliver %s %d -> %d %dB", it.msg.Command(), it.from, it.to, size)
-	return MessageReceived{From: from, Msg: it.msg}
+	n.stats.ByNode[to].Received.add(size)
+	if n.cfg.Trace != nil {
+		n.tracef("deliver %s %d -> %d %dB", f.msg.Command(), from, to, size)
+	}
+	if f.c != nil {
+		return MessageReceived{From: peer, Msg: f.msg}
+	}
+	return n.received(&n.recv[from], peer, f.msg)
 }
 
 // peerOf finds where a node's PeerID leads: the node, the connection and
@@ -423,6 +458,9 @@ func (n *Network) measure(msg wire.Message) (int, error) {
 	if msg == nil {
 		return 0, fmt.Errorf("%w: nil message", ErrNotRegistered)
 	}
+	if sameMessage(msg, n.measured.msg) {
+		return n.measured.size, nil // a message never changes once sent
+	}
 	if n.cfg.Registry != nil {
 		if _, err := n.cfg.Registry.New(msg.Command()); err != nil {
 			return 0, fmt.Errorf("%w: %q", ErrNotRegistered, msg.Command())
@@ -436,7 +474,8 @@ func (n *Network) measure(msg wire.Message) (int, error) {
 		return 0, fmt.Errorf("%w: %s of %d bytes, limit %d",
 			wire.ErrPayloadTooLarge, msg.Command(), int(c), limit)
 	}
-	return wire.HeaderSize + int(c), nil
+	n.measured = sized{msg: msg, size: wire.HeaderSize + int(c)}
+	return n.measured.size, nil
 }
 
 // byteCounter is an io.Writer that counts and forgets.
@@ -453,9 +492,11 @@ func (c *byteCounter) Write(p []byte) (int, error) {
 // sent on that link before it.
 func (n *Network) arrival(from, to NodeID, departs time.Duration, size int) time.Duration {
 	l := link{from, to}
-	lat, ok := n.latency[l]
-	if !ok {
-		lat = n.cfg.Latency
+	lat, ok := n.cfg.Latency, false
+	if len(n.latency) > 0 {
+		if own, set := n.latency[l]; set {
+			lat, ok = own, true
+		}
 	}
 	if n.cfg.Cost != nil && size > 0 {
 		start := max(departs, n.sending[l])
@@ -494,9 +535,11 @@ func (n *Network) pruneLast() {
 }
 
 func (n *Network) lost(from, to NodeID) bool {
-	p, ok := n.loss[link{from, to}]
-	if !ok {
-		p = n.cfg.Loss
+	p := n.cfg.Loss
+	if len(n.loss) > 0 {
+		if own, ok := n.loss[link{from, to}]; ok {
+			p = own
+		}
 	}
 	return p > 0 && n.rng.Float64() < p
 }
@@ -508,7 +551,7 @@ func (n *Network) cut(a, b NodeID) bool {
 
 // event queues an event, made now, for a node at a time.
 func (n *Network) event(id NodeID, at time.Duration, ev Event) {
-	n.push(item{at: at, to: id, kind: itemEvent, ev: ev})
+	n.push(item{at: at, to: int32(id), kind: itemEvent, ref: n.cargo.put(cargo{ev: ev})})
 }
 
 // push queues an item for the current incarnation of its node.
@@ -528,6 +571,18 @@ func (n *Network) pushItem(it item) {
 	n.queue.push(it)
 }
 
+// wait queues an item again for when its busy node is free. A timer's
+// item gets a new seq, so its setting follows it.
+func (n *Network) wait(nd *simNode, it item, free time.Duration) {
+	if it.kind == itemTimer {
+		if t := n.timerOf(NodeID(it.to), nd, &it); t != nil {
+			t.seq = n.seq + 1
+		}
+	}
+	it.at = free
+	n.pushItem(it)
+}
+
 // compactAt is how many dead timer items may wait in the queue before
 // the network sweeps them out (when they are also half of it), so that a
 // timer moved on every message cannot fill the queue.
@@ -543,8 +598,7 @@ func (n *Network) compact() {
 			return true
 		}
 		nd := &n.nodes[it.to]
-		gen, ok := nd.timers[it.timer]
-		return nd.alive && it.life == nd.life && ok && gen == it.gen
+		return nd.alive && it.life == nd.life && n.timerOf(NodeID(it.to), nd, it) != nil
 	})
 	n.stale = 0
 }

@@ -72,6 +72,8 @@ type RumorConfig struct {
 	// OnInformed, if set, is called when the node learns the rumor. It
 	// lets a test or an experiment watch a run; the protocol ignores it.
 	OnInformed func(now time.Time)
+
+	sends *sendBoxes // shared by the machines Spread makes; nil: none
 }
 
 // docs:end rumor-config
@@ -84,15 +86,17 @@ type Rumor struct {
 	cfg    RumorConfig
 	rng    *rand.Rand
 	peers  []PeerID       // learned from PeerConnected, in order
-	index  map[PeerID]int // position of each in peers
+	index  map[PeerID]int // position of each in peers; made with the first
 	rumor  *MsgRumor      // nil until informed
 	pushed int            // rounds pushed so far
 	out    []Action       // reused by every Handle
+	buf    [2]Action      // out's room, for a fanout of one
+	again  Action         // SetTimer for the next round, made once
 }
 
 // NewRumor returns a push-gossip machine.
 func NewRumor(cfg RumorConfig, r *rand.Rand) *Rumor {
-	return &Rumor{cfg: cfg, rng: r, index: make(map[PeerID]int)}
+	return &Rumor{cfg: cfg, rng: r}
 }
 
 // Informed reports whether the node knows the rumor.
@@ -102,13 +106,16 @@ func (m *Rumor) Informed() bool { return m.rumor != nil }
 
 // Handle implements Machine.
 func (m *Rumor) Handle(now time.Time, ev Event) []Action {
-	m.out = m.out[:0]
+	m.out = m.buf[:0]
 	switch ev := ev.(type) {
 	case Start:
 		if m.cfg.Rumor != nil {
 			m.learn(now, m.cfg.Rumor)
 		}
 	case PeerConnected:
+		if m.index == nil {
+			m.index = make(map[PeerID]int)
+		}
 		m.index[ev.Peer] = len(m.peers)
 		m.peers = append(m.peers, ev.Peer)
 	case PeerDisconnected:
@@ -131,7 +138,7 @@ func (m *Rumor) learn(now time.Time, r *MsgRumor) {
 		m.cfg.OnInformed(now)
 	}
 	next := now.Truncate(m.cfg.Round).Add(m.cfg.Round)
-	m.out = append(m.out, SetTimer{Timer: roundTimer, After: next.Sub(now)})
+	m.out = append(m.out, m.wait(next.Sub(now)))
 }
 
 // push tells Fanout random peers, then waits a round.
@@ -142,13 +149,34 @@ func (m *Rumor) push() {
 	m.pushed++
 	for range m.cfg.Fanout {
 		if p, ok := m.randomPeer(); ok {
-			m.out = append(m.out, Send{To: p, Msg: m.rumor})
+			m.out = append(m.out, m.send(p))
 		}
 	}
-	m.out = append(m.out, SetTimer{Timer: roundTimer, After: m.cfg.Round})
+	m.out = append(m.out, m.wait(m.cfg.Round))
 }
 
 // docs:end rumor-handle
+
+// wait is SetTimer for the round timer, after d. The usual wait, a whole
+// round, is made into an Action once, not every round.
+func (m *Rumor) wait(d time.Duration) Action {
+	if d != m.cfg.Round {
+		return SetTimer{Timer: roundTimer, After: d}
+	}
+	if m.again == nil {
+		m.again = SetTimer{Timer: roundTimer, After: d}
+	}
+	return m.again
+}
+
+// send is Send of the rumor to p, boxed once per peer when the machines
+// share a table of them (Spread's do).
+func (m *Rumor) send(p PeerID) Action {
+	if m.cfg.sends == nil {
+		return Send{To: p, Msg: m.rumor}
+	}
+	return m.cfg.sends.get(p, m.rumor)
+}
 
 // randomPeer picks a peer uniformly from Population and the peers met
 // since, never Self.
@@ -184,4 +212,30 @@ func (m *Rumor) forget(p PeerID) {
 	m.index[last] = i
 	m.peers = m.peers[:len(m.peers)-1]
 	delete(m.index, p)
+}
+
+// sendBoxes holds, for the machines of one Spread, the Send of the rumor
+// to each node of an any-to-any population, made into an Action once:
+// every machine sends the same message, and a Send made once can be
+// returned again and again.
+type sendBoxes struct {
+	msg   *MsgRumor
+	boxes []Action // by AnyPeer(id) - 1, all sending msg
+}
+
+func newSendBoxes(nodes int) *sendBoxes { return &sendBoxes{boxes: make([]Action, nodes)} }
+
+func (b *sendBoxes) get(p PeerID, msg *MsgRumor) Action {
+	i := int(p) - 1
+	if i < 0 || i >= len(b.boxes) {
+		return Send{To: p, Msg: msg}
+	}
+	if msg != b.msg { // another rumor: start over
+		clear(b.boxes)
+		b.msg = msg
+	}
+	if b.boxes[i] == nil {
+		b.boxes[i] = Send{To: p, Msg: msg}
+	}
+	return b.boxes[i]
 }

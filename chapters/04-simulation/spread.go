@@ -54,10 +54,14 @@ func Spread(cfg SpreadConfig) (SpreadResult, error) {
 		byRound[r]++
 	}
 	rumor := &MsgRumor{ID: 1, Body: []byte("hello")}
+	var sends *sendBoxes // the Sends all machines make, made once
+	if population != nil {
+		sends = newSendBoxes(cfg.Nodes)
+	}
 	build := func(id NodeID, r *rand.Rand) Machine {
 		rc := RumorConfig{Round: cfg.Round, Fanout: cfg.Fanout,
 			Population: population, Self: AnyPeer(id),
-			OnInformed: onInformed}
+			OnInformed: onInformed, sends: sends}
 		if id == 0 {
 			rc.Rumor = rumor
 		}

@@ -2,7 +2,6 @@ package simulation
 
 import (
 	"fmt"
-	"maps"
 
 	wire "peerchain/chapters/02-wire"
 )
@@ -39,25 +38,19 @@ type Stats struct {
 	Emitted       uint64             // Emit actions
 }
 
-// sent counts a message a node sent.
-func (s *Stats) sent(from NodeID, command string, size int) {
-	s.Sent.add(size)
-	s.ByNode[from].Sent.add(size)
-	c := s.ByType[command]
-	c.add(size)
-	s.ByType[command] = c
-}
-
 // Stats returns a copy of the network's counters.
 func (n *Network) Stats() Stats {
 	s := n.stats
-	s.ByType = maps.Clone(n.stats.ByType)
+	s.ByType = make(map[string]Counter, len(n.byType))
+	for _, t := range n.byType {
+		s.ByType[t.command] = t.Counter
+	}
 	s.ByNode = append([]NodeStats(nil), n.stats.ByNode...)
-	for i := range n.queue.items {
-		if it := &n.queue.items[i]; it.kind == itemDeliver && !it.cut {
+	n.queue.each(func(it *item) {
+		if it.kind == itemDeliver && !it.cut {
 			s.InFlight++
 		}
-	}
+	})
 	return s
 }
 
@@ -71,5 +64,8 @@ func (n *Network) tracef(format string, args ...any) {
 
 // drop traces a message that will not arrive.
 func (n *Network) drop(from, to NodeID, msg wire.Message, why string) {
+	if n.cfg.Trace == nil {
+		return // before the arguments are boxed for tracef
+	}
 	n.tracef("drop %s %d -> %d: %s", msg.Command(), from, to, why)
 }
