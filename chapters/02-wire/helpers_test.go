@@ -197,3 +197,73 @@ func fuzzPayload(f *testing.F, newMsg func() Message, tests []payloadTest, tail 
 		assert.Equal(t, msg, again, "decoded again")
 	})
 }
+
+// frameTest is a whole message, envelope and payload, byte for byte, for
+// the message types whose payload is empty: for them the envelope is
+// everything there is to test.
+type frameTest struct {
+	name  string
+	magic Magic
+	raw   []byte
+	want  Message
+}
+
+// testFrameWire checks that each frame reads as its message, and that
+// the message writes as the frame.
+func testFrameWire(t *testing.T, tests []frameTest) {
+	reg := baseRegistry(t)
+	for _, tt := range tests {
+		t.Run(tt.name+"/frame", func(t *testing.T) {
+			msg, n, err := ReadMessage(bytes.NewReader(tt.raw), tt.magic, reg)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, msg)
+			assert.Equal(t, len(tt.raw), n)
+
+			var buf bytes.Buffer
+			n, err = WriteMessage(&buf, tt.magic, tt.want)
+			require.NoError(t, err)
+			assertBytes(t, tt.raw, buf.Bytes())
+			assert.Equal(t, len(tt.raw), n)
+		})
+	}
+}
+
+// testFrameWireErrors checks that each frame cut short at every byte
+// fails to read, saying where it ended; that a writer failing after any
+// number of bytes fails WriteMessage; and that a payload, which these
+// types never have, is refused before it is read.
+func testFrameWireErrors(t *testing.T, tests []frameTest) {
+	reg := baseRegistry(t)
+	for _, tt := range tests {
+		t.Run(tt.name+"/short reads", func(t *testing.T) {
+			for cut := 1; cut < len(tt.raw); cut++ {
+				_, n, err := ReadMessage(bytes.NewReader(tt.raw[:cut]), tt.magic, reg)
+				assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "cut at %d", cut)
+				var werr *Error
+				if assert.ErrorAs(t, err, &werr, "cut at %d", cut) {
+					assert.Equal(t, cut, werr.Offset, "cut at %d", cut)
+				}
+				assert.Equal(t, cut, n, "cut at %d", cut)
+			}
+		})
+		t.Run(tt.name+"/short writes", func(t *testing.T) {
+			for budget := range len(tt.raw) {
+				w := &failingWriter{budget: budget}
+				n, err := WriteMessage(w, tt.magic, tt.want)
+				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
+				assert.Equal(t, budget, n, "fail after %d", budget)
+				assertBytes(t, tt.raw[:budget], w.written, "fail after %d", budget)
+			}
+		})
+		t.Run(tt.name+"/a payload", func(t *testing.T) {
+			raw := envelope(tt.magic, tt.want.Command(), []byte{0})
+			msg, _, err := ReadMessage(bytes.NewReader(raw), tt.magic, reg)
+			assert.Nil(t, msg)
+			assert.ErrorIs(t, err, ErrPayloadTooLarge)
+			var werr *Error
+			if assert.ErrorAs(t, err, &werr) {
+				assert.Equal(t, lengthOffset, werr.Offset, "the length field")
+			}
+		})
+	}
+}

@@ -30,15 +30,28 @@ const (
 	CmdVerAck  = "verack"
 	CmdPing    = "ping"
 	CmdPong    = "pong"
+	// Sent between version and verack, to negotiate a feature.
+	CmdSendAddrV2 = "sendaddrv2"
+	CmdWtxidRelay = "wtxidrelay"
 )
 
 // BaseMessages returns the factories of this chapter's messages: version,
-// verack, ping and pong. Later chapters register theirs beside them.
+// verack, ping and pong, then sendaddrv2 and wtxidrelay. Later chapters
+// register theirs beside them.
+//
+// The two feature messages are base messages, although peerchain uses
+// neither feature, because they belong to the handshake: Bitcoin nodes
+// send them between version and verack. A node whose registry knows them
+// can record what its peer asked for, and refuse one that comes after
+// verack, as Bitcoin Core does; one that does not know them can only skip
+// them as unknown.
 func BaseMessages() []func() Message {
 	return []func() Message{
 		func() Message { return new(MsgVersion) },
 		func() Message { return new(MsgVerAck) },
 		func() Message { return new(MsgPing) },
 		func() Message { return new(MsgPong) },
+		func() Message { return new(MsgSendAddrV2) },
+		func() Message { return new(MsgWtxidRelay) },
 	}
 }

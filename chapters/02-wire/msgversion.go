@@ -5,14 +5,23 @@ import (
 	"io"
 )
 
+// docs:begin protocol-versions
+
 // Protocol versions. A node says which version it speaks in its version
 // message, so that two nodes of different ages can agree on what both
-// understand. peerchain numbers its protocol from 1; Bitcoin's numbers
-// are in the 70000s (70016 for Bitcoin Core 22).
+// understand. peerchain uses Bitcoin's numbers, so that a learner's node
+// can shake hands with a Bitcoin node: Bitcoin implementations refuse a
+// version as low as 1 (btcd's floor is 209, Bitcoin Core's 31800).
 const (
-	ProtocolVersion    uint32 = 1 // what this code speaks
-	MinProtocolVersion uint32 = 1 // the oldest version a peer may speak
+	// ProtocolVersion is Bitcoin Core's since 0.21 (BIP 339): a peer of
+	// this version may negotiate features between version and verack.
+	ProtocolVersion uint32 = 70016
+	// MinProtocolVersion is BIP 31's, the first whose pong carries the
+	// ping's nonce: an older peer could not answer our keepalive pings.
+	MinProtocolVersion uint32 = 60001
 )
+
+// docs:end protocol-versions
 
 // MaxUserAgentLen bounds MsgVersion.UserAgent, as it does in Bitcoin Core.
 const MaxUserAgentLen = 256

@@ -67,10 +67,11 @@ var (
 		StartHeight:     704550,
 		Relay:           true,
 	}
-	// peerchainVersion is what a devnet node on 127.0.0.1:7001 sends to
-	// one on 127.0.0.1:7002.
+	// peerchainVersion is what a devnet node on 127.0.0.1:7001 sent to
+	// one on 127.0.0.1:7002 when peerchain numbered its protocol from 1,
+	// before it took Bitcoin's numbers: still a valid version message.
 	peerchainVersion = &MsgVersion{
-		ProtocolVersion: ProtocolVersion,
+		ProtocolVersion: 1,
 		Timestamp:       1735689600, // 2025-01-01 00:00:00 UTC
 		AddrRecv:        NetAddress{Addr: netip.MustParseAddrPort("127.0.0.1:7002")},
 		AddrFrom:        NetAddress{Addr: netip.MustParseAddrPort("127.0.0.1:7001")},
@@ -79,6 +80,30 @@ var (
 		Relay:           true,
 	}
 )
+
+// devnetVersion is what a devnet node on 127.0.0.1:7001 sends to one on
+// 127.0.0.1:7002 today.
+var devnetVersion = &MsgVersion{
+	ProtocolVersion: ProtocolVersion,
+	Timestamp:       1735689600, // 2025-01-01 00:00:00 UTC
+	AddrRecv:        NetAddress{Addr: netip.MustParseAddrPort("127.0.0.1:7002")},
+	AddrFrom:        NetAddress{Addr: netip.MustParseAddrPort("127.0.0.1:7001")},
+	Nonce:           0x1122334455667788,
+	UserAgent:       "/peerchain:0.2.0/",
+	Relay:           true,
+}
+
+var devnetVersionPayload = mustHex(`
+	80110100                                          # protocol 70016
+	0000000000000000                                  # no services
+	8085746700000000                                  # 2025-01-01 00:00:00 UTC
+	0000000000000000 00000000000000000000ffff7f000001 1b5a   # 127.0.0.1:7002
+	0000000000000000 00000000000000000000ffff7f000001 1b59   # 127.0.0.1:7001
+	8877665544332211                                  # nonce
+	11 2f70656572636861696e3a302e322e302f             # "/peerchain:0.2.0/"
+	00000000                                          # start height 0
+	01                                                # relay
+`)
 
 var peerchainVersionPayload = mustHex(`
 	01000000                                          # protocol 1
@@ -108,7 +133,13 @@ var versionTests = []payloadTest{
 		optional: 1, // the relay flag
 	},
 	{
-		name:     "peerchain",
+		name:     "peerchain devnet",
+		msg:      devnetVersion,
+		payload:  devnetVersionPayload,
+		optional: 1,
+	},
+	{
+		name:     "peerchain, protocol 1",
 		msg:      peerchainVersion,
 		payload:  peerchainVersionPayload,
 		optional: 1,
@@ -151,6 +182,23 @@ var versionTests = []payloadTest{
 func TestMsgVersionWire(t *testing.T)       { testPayloadWire(t, newVersion, versionTests) }
 func TestMsgVersionWireErrors(t *testing.T) { testPayloadWireErrors(t, newVersion, versionTests) }
 func FuzzMsgVersion(f *testing.F)           { fuzzPayload(f, newVersion, versionTests, []byte{1}) }
+
+// TestProtocolVersions checks the numbers against Bitcoin's: a Bitcoin
+// node must accept ours, and we must accept every Bitcoin node whose pong
+// answers our ping.
+func TestProtocolVersions(t *testing.T) {
+	const (
+		btcdMin      = 209   // btcd's peer.MinAcceptableProtocolVersion
+		coreMin      = 31800 // Bitcoin Core's MIN_PEER_PROTO_VERSION
+		bip31Version = 60001 // BIP 31: pong
+		core21       = 70016 // Bitcoin Core 0.21 and later
+	)
+	assert.GreaterOrEqual(t, ProtocolVersion, uint32(max(btcdMin, coreMin)), "Bitcoin nodes accept us")
+	assert.Equal(t, uint32(core21), ProtocolVersion)
+	assert.Equal(t, uint32(bip31Version), MinProtocolVersion)
+	assert.LessOrEqual(t, MinProtocolVersion, ProtocolVersion, "we accept ourselves")
+	assert.GreaterOrEqual(t, WtxidRelayVersion, MinProtocolVersion)
+}
 
 func TestMsgVersionMaxPayload(t *testing.T) {
 	longest := versionTests[len(versionTests)-1]

@@ -12,7 +12,7 @@ import (
 func TestNewRegistry(t *testing.T) {
 	reg, err := NewRegistry(BaseMessages()...)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"ping", "pong", "verack", "version"}, reg.Commands())
+	assert.Equal(t, []string{"ping", "pong", "sendaddrv2", "verack", "version", "wtxidrelay"}, reg.Commands())
 
 	for _, cmd := range reg.Commands() {
 		t.Run(cmd, func(t *testing.T) {
@@ -95,7 +95,7 @@ func TestRegistryRegisterErrors(t *testing.T) {
 func TestRegistryLaterChapter(t *testing.T) {
 	reg := baseRegistry(t)
 	require.NoError(t, reg.Register(func() Message { return new(blobMsg) }))
-	assert.Equal(t, []string{"blob", "ping", "pong", "verack", "version"}, reg.Commands())
+	assert.Equal(t, []string{"blob", "ping", "pong", "sendaddrv2", "verack", "version", "wtxidrelay"}, reg.Commands())
 
 	raw := envelope(DevNet, "blob", mustHex("03 616263"))
 	msg, _, err := ReadMessage(bytesReader(raw), DevNet, reg)
@@ -127,7 +127,7 @@ func TestRegistryConcurrent(t *testing.T) {
 	for err := range errs {
 		assert.NoError(t, err)
 	}
-	assert.Len(t, reg.Commands(), 4+workers)
+	assert.Len(t, reg.Commands(), len(BaseMessages())+workers)
 }
 
 func bytesReader(b []byte) io.Reader { return &sliceReader{b: b} }

@@ -17,6 +17,11 @@ const (
 	// handshake's version and verack, a ping, and a pong.
 	MinSendQueueSize = 4
 	MaxSendQueueSize = 1 << 16
+	// MinSendQueueBytes fits one frame of the largest message there is,
+	// so that any message a peer may send can be queued at all.
+	MinSendQueueBytes = wire.HeaderSize + wire.MaxPayload
+	// MaxSendQueueBytes stops a typo from reserving a gigabyte per peer.
+	MaxSendQueueBytes = 1 << 30
 	// MaxNonceSetSize bounds NewNonceSet, so one node's set stays small.
 	MaxNonceSetSize = 1 << 16
 )
@@ -26,6 +31,11 @@ const (
 	DefaultUserAgent = "/peerchain:0.1/"
 	// DefaultMaxConnected is Bitcoin Core's default connection limit.
 	DefaultMaxConnected = 125
+	// DefaultSendQueueBytes is room for two of the largest messages
+	// (8 MiB): one may wait while the writer writes another. Bitcoin
+	// Core's -maxsendbuffer, 5 MB, holds one of its largest (4 MB).
+	// DefaultMaxConnected peers this far behind would hold 1 GB.
+	DefaultSendQueueBytes = 2 * MinSendQueueBytes
 )
 
 // docs:begin config
@@ -47,9 +57,14 @@ type Config struct {
 	ListenAddr  netip.AddrPort // where we listen, sent in version
 	StartHeight int32          // our best block's height
 	Relay       bool           // ask for transactions to be relayed
+	// Advertise, if set, is called for every version message a peer
+	// sends, on the goroutine running its handshake, and what it
+	// returns replaces Services and StartHeight: a growing chain
+	// advertises its real height. It must be safe for concurrent use.
+	Advertise func() Advertised
 	// Connected holds the nonces of the node's connected peers, shared
-	// by all of them, to refuse a second connection to the same node.
-	// Nil turns that check off.
+	// by all of them, to refuse a second connection to the same node
+	// and to settle two that cross (see NonceSet). Nil turns that off.
 	Connected *NonceSet
 
 	HandshakeTimeout time.Duration // to finish version and verack
@@ -61,6 +76,10 @@ type Config struct {
 	// means the peer reads slower than we send: it is disconnected
 	// with ErrSlowPeer.
 	SendQueueSize int
+	// SendQueueBytes bounds the bytes of the messages waiting, the
+	// same way: a few large messages fill memory long before the
+	// queue is full.
+	SendQueueBytes int
 
 	// OnConnect is told of a peer whose handshake has passed, on the
 	// goroutine that called New, before the peer reads anything more:
@@ -95,10 +114,31 @@ func DefaultConfig() Config {
 		PingTimeout:      20 * time.Minute, // Core's, again
 		WriteTimeout:     10 * time.Second, // a healthy peer takes ms
 		SendQueueSize:    64,               // a peer that keeps up
+		SendQueueBytes:   DefaultSendQueueBytes,
 	}
 }
 
 // docs:end config
+
+// docs:begin advertised
+
+// Advertised is what a node says about itself in each version message it
+// sends, besides its nonce and addresses.
+type Advertised struct {
+	Services    uint64
+	StartHeight int32
+}
+
+// advertised returns what the next version message says: Advertise's
+// answer if there is an Advertise, else Services and StartHeight.
+func (c Config) advertised() Advertised {
+	if c.Advertise != nil {
+		return c.Advertise()
+	}
+	return Advertised{Services: c.Services, StartHeight: c.StartHeight}
+}
+
+// docs:end advertised
 
 // baseRegistry returns a new registry of wire.BaseMessages. It cannot
 // fail: the base messages are valid and their commands distinct, which
@@ -143,6 +183,8 @@ func (c Config) Validate() error {
 		return bad("WriteTimeout %v must be positive", c.WriteTimeout)
 	case c.SendQueueSize < MinSendQueueSize || c.SendQueueSize > MaxSendQueueSize:
 		return bad("SendQueueSize %d not in %d..%d", c.SendQueueSize, MinSendQueueSize, MaxSendQueueSize)
+	case c.SendQueueBytes < MinSendQueueBytes || c.SendQueueBytes > MaxSendQueueBytes:
+		return bad("SendQueueBytes %d not in %d..%d", c.SendQueueBytes, MinSendQueueBytes, MaxSendQueueBytes)
 	}
 	return checkRegistry(c.Registry)
 }

@@ -33,6 +33,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{name: "no write timeout", change: func(c *Config) { c.WriteTimeout = 0 }, field: "WriteTimeout"},
 		{name: "a tiny queue", change: func(c *Config) { c.SendQueueSize = MinSendQueueSize - 1 }, field: "SendQueueSize"},
 		{name: "a huge queue", change: func(c *Config) { c.SendQueueSize = MaxSendQueueSize + 1 }, field: "SendQueueSize"},
+		{name: "no byte bound", change: func(c *Config) { c.SendQueueBytes = 0 }, field: "SendQueueBytes 0"},
+		{name: "a queue too small for the largest message", change: func(c *Config) { c.SendQueueBytes = MinSendQueueBytes - 1 }, field: "SendQueueBytes 4194327"},
+		{name: "a huge byte bound", change: func(c *Config) { c.SendQueueBytes = MaxSendQueueBytes + 1 }, field: "SendQueueBytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,7 +61,7 @@ func TestDefaultConfigIsValid(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Nonce = RandomNonce()
 	require.NoError(t, cfg.Validate())
-	assert.Equal(t, []string{"ping", "pong", "verack", "version"}, cfg.Registry.Commands())
+	assert.Equal(t, []string{"ping", "pong", "sendaddrv2", "verack", "version", "wtxidrelay"}, cfg.Registry.Commands())
 	assert.NotSame(t, cfg.Registry, DefaultConfig().Registry,
 		"each config has a registry of its own, to register messages in")
 	assert.NotSame(t, cfg.Connected, DefaultConfig().Connected,

@@ -30,26 +30,40 @@ func ctxReason(ctx context.Context) error {
 	return fmt.Errorf("%w: %w", ErrClosed, ctx.Err())
 }
 
+// MaxFeatureMessages bounds the messages a peer may send between its
+// version and its verack, to negotiate features: one more is
+// ErrUnexpectedMessage. Bitcoin Core sends two today.
+const MaxFeatureMessages = 8
+
 // docs:begin handshake
 
 // handshake exchanges versions and veracks. The side that dialed sends
 // its version first; the side that was dialed answers it with its own.
 // Each side acknowledges the other's version with a verack. We are done
-// when we have the other side's version and then its verack; anything
-// else before that is an error.
+// when we have the other side's version and then its verack. Between the
+// two, a peer may send up to MaxFeatureMessages messages that negotiate
+// features: we note the ones we know and skip the others, as Bitcoin
+// Core does. Anything else before the verack is an error.
 func (p *Peer) handshake() error {
 	if !p.info.Inbound {
 		if err := p.Send(p.version()); err != nil {
 			return err
 		}
 	}
-	gotVersion := false
+	gotVersion, features := false, 0
 	for {
-		msg, err := p.readHandshake()
+		msg, cmd, err := p.readHandshake() // msg is nil: unknown cmd
 		if err != nil {
 			return err
 		}
-		cmd := msg.Command()
+		if gotVersion && negotiates(msg) {
+			if features++; features > MaxFeatureMessages {
+				return unexpected(cmd, fmt.Sprintf("after %d "+
+					"feature messages", MaxFeatureMessages))
+			}
+			p.info.Features.note(msg, p.info.Negotiated)
+			continue
+		}
 		switch m := msg.(type) {
 		case *wire.MsgVersion:
 			if gotVersion {
@@ -68,7 +82,10 @@ func (p *Peer) handshake() error {
 			}
 			return nil
 		default:
-			return unexpected(cmd, "during the handshake")
+			if !gotVersion {
+				return unexpected(cmd, "before version")
+			}
+			return unexpected(cmd, "before verack")
 		}
 	}
 }
@@ -109,8 +126,8 @@ func (p *Peer) accept(v *wire.MsgVersion) error {
 	return nil
 }
 
-// register adds the peer's nonce to the node's set of connected peers,
-// failing if it is there already. Disconnect removes it.
+// register adds the peer to the node's set of connected peers, by its
+// nonce, failing if the set refuses it. Disconnect removes it.
 func (p *Peer) register(nonce uint64) error {
 	if p.cfg.Connected == nil {
 		return nil
@@ -120,7 +137,7 @@ func (p *Peer) register(nonce uint64) error {
 	if p.reason != nil {
 		return p.reason // closing already: add nothing to remove later
 	}
-	if err := p.cfg.Connected.add(nonce); err != nil {
+	if err := p.cfg.Connected.add(p.cfg.Nonce, nonce, p); err != nil {
 		return fmt.Errorf("%w (nonce 0x%016x)", err, nonce)
 	}
 	p.nonce, p.added = nonce, true
@@ -131,33 +148,34 @@ func (p *Peer) register(nonce uint64) error {
 
 // version returns the version message we send.
 func (p *Peer) version() *wire.MsgVersion {
+	ad := p.cfg.advertised()
 	return &wire.MsgVersion{
 		ProtocolVersion: p.cfg.ProtocolVersion,
-		Services:        p.cfg.Services,
+		Services:        ad.Services,
 		Timestamp:       time.Now().Unix(),
 		AddrRecv:        wire.NetAddress{Addr: addrPort(p.conn.RemoteAddr())},
-		AddrFrom:        wire.NetAddress{Services: p.cfg.Services, Addr: p.cfg.ListenAddr},
+		AddrFrom:        wire.NetAddress{Services: ad.Services, Addr: p.cfg.ListenAddr},
 		Nonce:           p.cfg.Nonce,
 		UserAgent:       p.cfg.UserAgent,
-		StartHeight:     p.cfg.StartHeight,
+		StartHeight:     ad.StartHeight,
 		Relay:           p.cfg.Relay,
 	}
 }
 
-// readHandshake reads one message of the handshake. A message of a type
-// the registry does not know is unexpected here, where only version and
-// verack may come.
-func (p *Peer) readHandshake() (wire.Message, error) {
+// readHandshake reads one message of the handshake, and returns it and
+// its command. For a command the registry does not know, it returns a nil
+// message and the command: the payload has been skipped.
+func (p *Peer) readHandshake() (wire.Message, string, error) {
 	msg, _, err := wire.ReadMessage(p.r, p.cfg.Magic, p.cfg.Registry)
 	var werr *wire.Error
 	switch {
 	case errors.Is(err, wire.ErrUnknownCommand) && errors.As(err, &werr):
-		return nil, unexpected(werr.Command, "during the handshake")
+		return nil, werr.Command, nil
 	case err != nil:
-		return nil, readError(err, fmt.Errorf("%w: not done in %v",
+		return nil, "", readError(err, fmt.Errorf("%w: not done in %v",
 			ErrHandshakeTimeout, p.cfg.HandshakeTimeout))
 	}
-	return msg, nil
+	return msg, msg.Command(), nil
 }
 
 // unexpected describes a message that came at the wrong time.

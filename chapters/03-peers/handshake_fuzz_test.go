@@ -37,9 +37,18 @@ func framed(msgs ...wire.Message) []byte {
 // promptly, without panicking, with one of the disconnect reasons, or,
 // for bytes that happen to be a good version and verack, with a peer.
 func FuzzHandshake(f *testing.F) {
-	good := framed(theirVersion(theirNonce, wire.ProtocolVersion), &wire.MsgVerAck{})
+	version := theirVersion(theirNonce, wire.ProtocolVersion)
+	good := framed(version, &wire.MsgVerAck{})
+	asCore := framed(version, &wire.MsgWtxidRelay{}, &wire.MsgSendAddrV2{}, &wire.MsgVerAck{})
+	tooMany := []wire.Message{version}
+	for range MaxFeatureMessages + 1 {
+		tooMany = append(tooMany, &wire.MsgSendAddrV2{})
+	}
 	f.Add(good)
 	f.Add(good[:30])                                              // cut short
+	f.Add(asCore)                                                 // features
+	f.Add(framed(tooMany...))                                     // too many
+	f.Add(framed(&wire.MsgSendAddrV2{}))                          // too soon
 	f.Add(framed(theirVersion(ourNonce, wire.ProtocolVersion)))   // ourselves
 	f.Add(framed(theirVersion(theirNonce, 0), &wire.MsgVerAck{})) // too old
 	f.Add(framed(&wire.MsgPing{Nonce: 1}))                        // too soon

@@ -175,7 +175,7 @@ func TestHandshakeFails(t *testing.T) {
 			inbound:    true,
 			play:       sends(&wire.MsgPing{Nonce: 7}),
 			wantErr:    ErrUnexpectedMessage,
-			wantDetail: "ping during the handshake",
+			wantDetail: "ping before version",
 		},
 		{
 			name:       "a verack before their version",
@@ -192,7 +192,7 @@ func TestHandshakeFails(t *testing.T) {
 				r.send(t, &wire.MsgPing{Nonce: 7})
 			},
 			wantErr:    ErrUnexpectedMessage,
-			wantDetail: "ping during the handshake",
+			wantDetail: "ping before verack",
 		},
 		{
 			name:    "two versions",
@@ -205,11 +205,44 @@ func TestHandshakeFails(t *testing.T) {
 			wantDetail: "version a second time",
 		},
 		{
-			name:       "a message we do not know",
+			name:       "a message we do not know, before their version",
 			inbound:    true,
 			play:       sends(note("hello")),
 			wantErr:    ErrUnexpectedMessage,
-			wantDetail: "note during the handshake",
+			wantDetail: "note before version",
+		},
+		{
+			name:       "a feature message before their version",
+			inbound:    true,
+			play:       sends(&wire.MsgSendAddrV2{}),
+			wantErr:    ErrUnexpectedMessage,
+			wantDetail: "sendaddrv2 before version",
+		},
+		{
+			name:    "one feature message too many",
+			inbound: true,
+			play: func(t *testing.T, r *remote) {
+				r.versionsExchanged(t)
+				r.send(t, &wire.MsgSendAddrV2{})
+				for range MaxFeatureMessages - 1 {
+					r.send(t, note("a feature we do not know"))
+				}
+				r.send(t, &wire.MsgWtxidRelay{})
+			},
+			wantErr:    ErrUnexpectedMessage,
+			wantDetail: "wtxidrelay after 8 feature messages",
+		},
+		{
+			name: "the node we dialed sends too many",
+			play: func(t *testing.T, r *remote) {
+				r.expect(t, wire.CmdVersion)
+				r.send(t, theirVersion(theirNonce, wire.ProtocolVersion))
+				for range MaxFeatureMessages + 1 {
+					r.send(t, note("?"))
+				}
+			},
+			wantErr:    ErrUnexpectedMessage,
+			wantDetail: "note after 8 feature messages",
 		},
 		{
 			name: "the node we dialed hangs up",

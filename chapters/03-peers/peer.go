@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	wire "peerchain/chapters/02-wire"
@@ -36,7 +37,9 @@ type Peer struct {
 	cfg   Config
 	info  Info
 	sendq chan []byte // encoded messages waiting for the writer
-	pings pings
+	// queued is the bytes in sendq: Send adds, the writer subtracts.
+	queued atomic.Int64
+	pings  pings
 
 	quit chan struct{}  // closed by Disconnect: stop
 	done chan struct{}  // closed once every goroutine has returned
@@ -51,13 +54,47 @@ type Peer struct {
 
 // docs:end peer
 
+// docs:begin info
+
 // Info is what the handshake established about a peer.
 type Info struct {
 	Inbound    bool            // the peer dialed us
 	RemoteAddr net.Addr        // the address of its end of the connection
 	Version    wire.MsgVersion // the version message the peer sent
 	Negotiated uint32          // the protocol version both speak: the lower
+	Features   Features        // what it asked for before its verack
 }
+
+// docs:end info
+
+// docs:begin listen
+
+// Listen returns where the peer accepts connections: for a peer we
+// dialed, the address we dialed; for one that dialed us, the address
+// its version gave, with an unspecified host (0.0.0.0 or ::) replaced by
+// the IP its connection comes from, since a node often does not know its
+// own public address. It is the zero AddrPort when the peer gave no
+// usable address: none, or port 0, which says "I do not listen".
+func (i Info) Listen() netip.AddrPort {
+	if !i.Inbound {
+		return addrPort(i.RemoteAddr)
+	}
+	from := i.Version.AddrFrom.Addr
+	if !from.IsValid() || from.Port() == 0 {
+		return netip.AddrPort{}
+	}
+	ip := from.Addr().Unmap()
+	if ip.IsUnspecified() {
+		remote := addrPort(i.RemoteAddr)
+		if !remote.IsValid() {
+			return netip.AddrPort{}
+		}
+		ip = remote.Addr().Unmap()
+	}
+	return netip.AddrPortFrom(ip, from.Port())
+}
+
+// docs:end listen
 
 // docs:begin new
 
@@ -144,7 +181,7 @@ func (p *Peer) Disconnect(reason error) {
 		p.mu.Lock()
 		p.reason = reason
 		if p.added {
-			p.cfg.Connected.Remove(p.nonce) // it may connect again
+			p.cfg.Connected.remove(p.nonce, p) // it may connect again
 			p.added = false
 		}
 		p.mu.Unlock()
@@ -188,8 +225,12 @@ func (p *Peer) RTT() (time.Duration, bool) { return p.pings.last() }
 // addrPort returns addr as an IP address and port, or the zero AddrPort
 // when it is not one, as with net.Pipe.
 func addrPort(addr net.Addr) netip.AddrPort {
+	if addr == nil {
+		return netip.AddrPort{}
+	}
 	if tcp, ok := addr.(*net.TCPAddr); ok {
-		return tcp.AddrPort()
+		ap := tcp.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	}
 	ap, _ := netip.ParseAddrPort(addr.String())
 	return ap

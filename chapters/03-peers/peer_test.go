@@ -84,6 +84,18 @@ func TestDisconnect(t *testing.T) {
 			wantDetail: "verack after the handshake",
 		},
 		{
+			name:       "sendaddrv2 after the handshake",
+			act:        func(t *testing.T, p *Peer, r *remote) { r.send(t, &wire.MsgSendAddrV2{}) },
+			wantErr:    ErrUnexpectedMessage,
+			wantDetail: "sendaddrv2 after the handshake",
+		},
+		{
+			name:       "wtxidrelay after the handshake",
+			act:        func(t *testing.T, p *Peer, r *remote) { r.send(t, &wire.MsgWtxidRelay{}) },
+			wantErr:    ErrUnexpectedMessage,
+			wantDetail: "wtxidrelay after the handshake",
+		},
+		{
 			name: "they go silent",
 			config: func(c *Config) {
 				c.PingInterval = 50 * time.Millisecond

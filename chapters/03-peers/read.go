@@ -55,7 +55,10 @@ func (p *Peer) handle(msg wire.Message) error {
 		if ok && p.cfg.OnPong != nil {
 			p.cfg.OnPong(p, rtt)
 		}
-	case *wire.MsgVersion, *wire.MsgVerAck:
+	case *wire.MsgVersion, *wire.MsgVerAck,
+		*wire.MsgSendAddrV2, *wire.MsgWtxidRelay:
+		// Features are negotiated before verack, or not at all:
+		// Bitcoin Core disconnects too.
 		return unexpected(msg.Command(), "after the handshake")
 	default:
 		if p.cfg.OnMessage != nil {

@@ -24,8 +24,9 @@ var (
 	ErrHandshakeTimeout    = errors.New("handshake timed out")
 	ErrVersionTooOld       = errors.New("protocol version too old")
 	ErrTooManyPeers        = errors.New("too many peers")
-	// Before the handshake completes, anything but version then verack;
-	// after it, a second version or verack.
+	// Before the handshake completes, anything but version, then up to
+	// MaxFeatureMessages feature messages, then verack; after it, a
+	// second version or verack, or a feature message.
 	ErrUnexpectedMessage = errors.New("unexpected message")
 
 	// Bytes that are not a message for us. ErrMalformed wraps the
