@@ -40,29 +40,7 @@ func (d dialFirst) Handle(now time.Time, ev Event) []Action {
 // ends, and returns its address.
 func startReal(t *testing.T, m Machine) Addr {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	reg, err := wire.NewRegistry(append(wire.BaseMessages(), RumorMessages()...)...)
-	require.NoError(t, err)
-	pc := peers.DefaultConfig()
-	pc.Registry = reg
-	pc.Nonce = peers.RandomNonce()
-	pc.ListenAddr = netip.MustParseAddrPort(ln.Addr().String())
-	node, err := NewRealNode(RealConfig{Peers: pc}, m)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- node.Run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err)
-		case <-time.After(realWait):
-			t.Errorf("node did not stop within %v", realWait)
-		}
-	})
-	return Addr(ln.Addr().String())
+	return startRealNode(t, m).addr
 }
 
 // docs:begin real-and-simulated
@@ -172,27 +150,75 @@ func is[E Event](ev Event) bool {
 }
 
 // TestRealNodeTimers: a timer fires once; a moved timer fires at its new
-// time only; a stopped timer never fires.
+// setting only; a stopped timer never fires. The node's clock is a fake
+// that the test moves by hand, so what fires when does not hang on how a
+// busy machine schedules goroutines; a leaky fake also fires every timer
+// a second time, stopped or not, as a Go timer whose Stop came too late
+// does, which the driver must ignore.
 func TestRealNodeTimers(t *testing.T) {
-	m := newRecording(func(ev Event) []Action {
-		if _, ok := ev.(Start); ok {
-			return []Action{
-				SetTimer{Timer: 1, After: time.Hour},
-				SetTimer{Timer: 1, After: 10 * time.Millisecond}, // moved
-				SetTimer{Timer: 2, After: 5 * time.Millisecond},
-				StopTimer{Timer: 2},
-				SetTimer{Timer: 3, After: 30 * time.Millisecond},
-			}
-		}
-		return nil
-	})
-	startReal(t, m)
-	var fired []TimerID
-	for len(fired) < 2 {
-		ev := m.next(t, "timer", is[TimerFired])
-		fired = append(fired, ev.(TimerFired).Timer)
+	settings := []Action{
+		SetTimer{Timer: 1, After: time.Hour},
+		SetTimer{Timer: 1, After: 10 * time.Millisecond}, // moved sooner
+		SetTimer{Timer: 2, After: 5 * time.Millisecond},
+		StopTimer{Timer: 2},
+		SetTimer{Timer: 3, After: 30 * time.Millisecond},
+		SetTimer{Timer: 4, After: 5 * time.Millisecond},
+		SetTimer{Timer: 4, After: 50 * time.Millisecond}, // moved later
+		StopTimer{Timer: 5},                              // never set
 	}
-	assert.Equal(t, []TimerID{1, 3}, fired)
+	steps := []struct {
+		to   time.Duration
+		want []TimerID
+	}{
+		{to: 4 * time.Millisecond},
+		{to: 5 * time.Millisecond}, // 2 was stopped, 4 moved
+		{to: 10 * time.Millisecond, want: []TimerID{1}},
+		{to: 30 * time.Millisecond, want: []TimerID{3}},
+		{to: 50 * time.Millisecond, want: []TimerID{4}},
+		{to: 2 * time.Hour}, // 1's first setting
+	}
+	for _, leaky := range []bool{false, true} {
+		name := map[bool]string{false: "stops in time", true: "stops too late"}[leaky]
+		t.Run(name, func(t *testing.T) {
+			clock := newFakeClock(leaky)
+			m := newRecording(func(ev Event) []Action {
+				if is[Start](ev) {
+					return settings
+				}
+				return nil
+			})
+			n := startRealNode(t, m, withClock(clock))
+			barrier(t, n) // Start's timers are set
+			for _, step := range steps {
+				clock.advance(step.to)
+				barrier(t, n) // every firing so far has been handled
+				var fired []TimerID
+				for _, ev := range m.drain() {
+					if ev, ok := ev.(TimerFired); ok {
+						fired = append(fired, ev.Timer)
+					}
+				}
+				assert.Equal(t, step.want, fired, "at %v", step.to)
+			}
+		})
+	}
+
+	t.Run("on the wall clock", func(t *testing.T) {
+		m := newRecording(func(ev Event) []Action {
+			if is[Start](ev) {
+				return []Action{
+					SetTimer{Timer: 2, After: time.Millisecond},
+					StopTimer{Timer: 2},
+					SetTimer{Timer: 1, After: time.Hour},
+					SetTimer{Timer: 1, After: time.Millisecond},
+				}
+			}
+			return nil
+		})
+		startReal(t, m)
+		ev := m.next(t, "timer", is[TimerFired]).(TimerFired)
+		assert.Equal(t, TimerID(1), ev.Timer)
+	})
 }
 
 // TestRealNodeConnections: a dial comes back as PeerConnected at both
@@ -232,6 +258,13 @@ func TestRealNodeConnections(t *testing.T) {
 	in := serverM.next(t, "connected", is[PeerConnected]).(PeerConnected)
 	assert.Equal(t, clientAddr, in.Addr, "where it listens, not its ephemeral port")
 	assert.True(t, in.Inbound)
+	assert.Equal(t, serverAddr, up.Remote)
+	assert.NotEqual(t, clientAddr, in.Remote, "the connection's far end is the dial's own port")
+	assert.Equal(t, "127.0.0.1", netip.MustParseAddrPort(string(in.Remote)).Addr().String())
+	for _, ev := range []PeerConnected{up, in} {
+		assert.Equal(t, PeerVersion{ProtocolVersion: wire.ProtocolVersion,
+			UserAgent: peers.DefaultUserAgent, Relay: true}, ev.Version)
+	}
 
 	msg := serverM.next(t, "message", is[MessageReceived]).(MessageReceived)
 	assert.Equal(t, in.Peer, msg.From)
