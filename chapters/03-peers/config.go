@@ -92,7 +92,12 @@ type Config struct {
 	OnMessage func(p *Peer, msg wire.Message)
 	// OnPong is told each round trip measured, from the same goroutine.
 	OnPong func(p *Peer, rtt time.Duration)
-	// All three may call Send and Disconnect, but never Close: Close
+	// OnUnknown is told of each message after the handshake whose
+	// command the Registry does not know, with its size on the wire,
+	// envelope included: the peer skips it, but a node may count a
+	// stream of them against the peer. Same goroutine again.
+	OnUnknown func(p *Peer, command string, size int)
+	// All four may call Send and Disconnect, but never Close: Close
 	// waits for the goroutine they run on.
 }
 

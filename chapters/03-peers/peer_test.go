@@ -2,6 +2,7 @@ package peers
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -169,12 +170,14 @@ func TestClose(t *testing.T) {
 // not know is skipped, leaving the peer open.
 func TestMessages(t *testing.T) {
 	tests := []struct {
-		name     string
-		register bool // the registry knows notes
-		want     []string
+		name        string
+		register    bool // the registry knows notes
+		want        []string
+		wantUnknown []string // what OnUnknown heard
 	}{
 		{name: "known", register: true, want: []string{"a", "b", "c"}},
-		{name: "unknown", register: false, want: nil},
+		{name: "unknown", register: false, want: nil,
+			wantUnknown: []string{"note 25", "note 25", "note 25"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,6 +194,12 @@ func TestMessages(t *testing.T) {
 				got = append(got, string(msg.(*msgNote).text))
 				from = p
 			}
+			var unknown []string
+			cfg.OnUnknown = func(p *Peer, command string, size int) {
+				mu.Lock()
+				defer mu.Unlock()
+				unknown = append(unknown, fmt.Sprintf("%s %d", command, size))
+			}
 			p, r := running(t, cfg, allMessages)
 			for _, text := range []string{"a", "b", "c"} {
 				r.send(t, note(text))
@@ -200,6 +209,7 @@ func TestMessages(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.wantUnknown, unknown, "24 bytes of envelope and 1 of note")
 			if tt.want != nil {
 				assert.Same(t, p, from)
 			}

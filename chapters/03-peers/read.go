@@ -28,10 +28,11 @@ func (p *Peer) readLoop() {
 		default:
 		}
 		p.conn.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
-		msg, _, err := wire.ReadMessage(p.r, p.cfg.Magic,
+		msg, size, err := wire.ReadMessage(p.r, p.cfg.Magic,
 			p.cfg.Registry)
 		if errors.Is(err, wire.ErrUnknownCommand) {
-			continue // from a newer peer: skipped, as Bitcoin does
+			p.unknown(err, size) // from a newer peer: skipped, as Bitcoin does
+			continue
 		}
 		if err == nil {
 			err = p.handle(msg)
@@ -42,6 +43,15 @@ func (p *Peer) readLoop() {
 			p.Disconnect(err)
 			return
 		}
+	}
+}
+
+// unknown tells OnUnknown of a message whose command the registry does
+// not know, which ReadMessage has skipped.
+func (p *Peer) unknown(err error, size int) {
+	var werr *wire.Error
+	if p.cfg.OnUnknown != nil && errors.As(err, &werr) {
+		p.cfg.OnUnknown(p, werr.Command, size)
 	}
 }
 
