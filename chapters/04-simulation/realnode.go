@@ -78,6 +78,10 @@ type RealNode struct {
 	outbound int           // connected outbound
 	timers   map[TimerID]realTimer
 	timerGen uint64 // timer settings so far, to tell a moved timer's old firing
+	frame    struct {
+		msg wire.Message // the last message encoded,
+		f   peers.Frame  // and its frame, for the next peer it goes to
+	}
 }
 
 // docs:end real-node
@@ -305,14 +309,28 @@ func (n *RealNode) send(a Send) error {
 	default:
 		if _, known := n.cfg.Peers.Registry.New(a.Msg.Command()); known != nil {
 			err = fmt.Errorf("%w: %q", ErrNotRegistered, a.Msg.Command())
-		} else {
-			err = c.p.Send(a.Msg)
+		} else if err = n.encode(a.Msg); err == nil {
+			err = c.p.SendFrame(n.frame.f)
 		}
 	}
 	if err == nil || errors.Is(err, peers.ErrClosed) || errors.Is(err, peers.ErrSlowPeer) {
 		return nil // sent, or the peer is closing: peerDown follows
 	}
 	return n.in.owe(SendFailed{To: a.To, Msg: a.Msg, Err: err})
+}
+
+// encode encodes a message for the wire, once for all the peers a
+// machine sends it to: the frame of the last message encoded is kept.
+func (n *RealNode) encode(msg wire.Message) error {
+	if sameMessage(msg, n.frame.msg) {
+		return nil // a message is never changed once sent
+	}
+	f, err := peers.EncodeFrame(n.cfg.Peers.Magic, msg)
+	if err != nil {
+		return err
+	}
+	n.frame.msg, n.frame.f = msg, f
+	return nil
 }
 
 // dial starts a dial to addr, unless the node must refuse it at once
@@ -409,6 +427,9 @@ func (n *RealNode) open(dialed Addr, start startFunc) error {
 	cfg.OnMessage = func(_ *peers.Peer, msg wire.Message) {
 		n.in.put(lane, MessageReceived{From: id, Msg: msg}) // waits while the lane is full
 	}
+	cfg.OnUnknown = func(_ *peers.Peer, command string, size int) {
+		n.in.put(lane, UnknownMessage{From: id, Command: command, Size: size})
+	}
 	_, err := start(cfg)
 	return err
 }
@@ -426,6 +447,9 @@ func connected(id PeerID, dialed Addr, info peers.Info) PeerConnected {
 		Inbound: info.Inbound,
 		Version: PeerVersion{ProtocolVersion: v.ProtocolVersion, Services: v.Services,
 			StartHeight: v.StartHeight, UserAgent: v.UserAgent, Relay: v.Relay},
+	}
+	if seen := v.AddrRecv.Addr; seen.IsValid() {
+		ev.Version.SeenAs = Addr(seen.String())
 	}
 	if info.RemoteAddr != nil {
 		ev.Remote = Addr(info.RemoteAddr.String())

@@ -261,9 +261,12 @@ func TestRealNodeConnections(t *testing.T) {
 	assert.Equal(t, serverAddr, up.Remote)
 	assert.NotEqual(t, clientAddr, in.Remote, "the connection's far end is the dial's own port")
 	assert.Equal(t, "127.0.0.1", netip.MustParseAddrPort(string(in.Remote)).Addr().String())
-	for _, ev := range []PeerConnected{up, in} {
+	for _, tt := range []struct {
+		ev     PeerConnected
+		seenAs Addr // where the peer saw us
+	}{{ev: up, seenAs: in.Remote}, {ev: in, seenAs: serverAddr}} {
 		assert.Equal(t, PeerVersion{ProtocolVersion: wire.ProtocolVersion,
-			UserAgent: peers.DefaultUserAgent, Relay: true}, ev.Version)
+			UserAgent: peers.DefaultUserAgent, Relay: true, SeenAs: tt.seenAs}, tt.ev.Version)
 	}
 
 	msg := serverM.next(t, "message", is[MessageReceived]).(MessageReceived)
