@@ -120,10 +120,10 @@ func ReadPayload(r io.Reader, h Header,
 			"claims %d bytes, a %s has at most %d",
 			ErrPayloadTooLarge, h.Length, h.Command, limit))
 	}
-	payload, err := readN(r, int(h.Length))
+	payload, got, err := readPayload(r, int(h.Length))
 	if err != nil {
-		return nil, len(payload), fail(HeaderSize+len(payload),
-			payloadReadError(len(payload), h.Length, err))
+		return nil, got, fail(HeaderSize+got,
+			payloadReadError(got, h.Length, err))
 	}
 	if sum := Checksum(payload); sum != h.Checksum {
 		return nil, len(payload), fail(checksumOffset, fmt.Errorf(
@@ -144,7 +144,7 @@ func ReadPayload(r io.Reader, h Header,
 // it was used: a message has exactly one encoding. It also returns where,
 // counted from the start of the message, decoding stopped.
 func decodePayload(msg Message, payload []byte) (int, error) {
-	r := bytes.NewReader(payload)
+	r := &payloadReader{b: payload}
 	err := msg.Decode(r)
 	at := HeaderSize + len(payload) - r.Len()
 	switch {

@@ -28,6 +28,9 @@ func ReadVarBytes(r io.Reader, maxLen int) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d",
 			ErrTooLong, n, maxLen)
 	}
+	if p, ok := r.(*payloadReader); ok {
+		return p.next(int(n)) // a slice of the payload: no copy
+	}
 	b, err := readN(r, int(n))
 	if err != nil {
 		return nil, err
