@@ -3,7 +3,6 @@ package simulation
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"net"
 	"net/netip"
 	"testing"
@@ -42,62 +41,6 @@ func startReal(t *testing.T, m Machine) Addr {
 	t.Helper()
 	return startRealNode(t, m).addr
 }
-
-// docs:begin real-and-simulated
-
-// TestRealAndSimulated runs the same Rumor machine on five simulated
-// nodes and on five real ones, on loopback TCP, each dialing the ones
-// started before it. Both inform every node.
-func TestRealAndSimulated(t *testing.T) {
-	const nodes = 5
-	round := 20 * time.Millisecond
-	machine := func(origin bool, informed func(time.Time),
-		r *rand.Rand) *Rumor {
-		cfg := RumorConfig{Round: round, Fanout: 1, OnInformed: informed}
-		if origin {
-			cfg.Rumor = &MsgRumor{ID: 1, Body: []byte("hello")}
-		}
-		return NewRumor(cfg, r)
-	}
-
-	t.Run("simulated", func(t *testing.T) {
-		informed := 0
-		net, err := New(Config{Nodes: nodes, Seed: 1, Topology: Complete(),
-			Latency: Constant{D: time.Millisecond}},
-			func(id NodeID, r *rand.Rand) Machine {
-				return machine(id == 0, func(time.Time) { informed++ }, r)
-			})
-		require.NoError(t, err)
-		all := func() bool { return informed == nodes }
-		ok, err := net.RunUntil(all, time.Minute)
-		require.NoError(t, err)
-		assert.True(t, ok, "%d of %d informed", informed, nodes)
-	})
-
-	t.Run("real", func(t *testing.T) {
-		informed := make(chan int, nodes)
-		var addrs []Addr
-		for i := range nodes {
-			r := rand.New(rand.NewPCG(1, uint64(i)))
-			told := func(time.Time) { informed <- i }
-			m := dialFirst{m: machine(i == 0, told, r), addrs: addrs}
-			addrs = append(addrs, startReal(t, m))
-		}
-		seen := map[int]bool{}
-		deadline := time.After(realWait)
-		for len(seen) < nodes {
-			select {
-			case i := <-informed:
-				seen[i] = true
-			case <-deadline:
-				t.Fatalf("%d of %d informed after %v", len(seen), nodes,
-					realWait)
-			}
-		}
-	})
-}
-
-// docs:end real-and-simulated
 
 // recording is a machine for real-node tests: it reports every event on
 // a channel and does what react says.
