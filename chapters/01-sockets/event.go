@@ -8,6 +8,7 @@ const (
 	PeerConnected    EventKind = iota + 1 // a connection opened
 	LineReceived                          // a peer sent a line
 	PeerDisconnected                      // a connection closed; Err says why
+	PeerRefused                           // a connection was closed at once; Err says why
 )
 
 func (k EventKind) String() string {
@@ -18,6 +19,8 @@ func (k EventKind) String() string {
 		return "line"
 	case PeerDisconnected:
 		return "disconnected"
+	case PeerRefused:
+		return "refused"
 	}
 	return "unknown"
 }
@@ -31,5 +34,5 @@ type Event struct {
 	Peer    string // the peer's address, as the socket reports it
 	Inbound bool   // the peer dialed us
 	Line    string // the line, for LineReceived
-	Err     error  // why the connection closed, for PeerDisconnected
+	Err     error  // why the connection closed, for PeerDisconnected and PeerRefused
 }

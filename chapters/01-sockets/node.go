@@ -105,7 +105,12 @@ func (n *Node) acceptLoop(ln net.Listener) {
 			}
 		}
 		wait = acceptRetryFirst
-		n.add(conn, true) // on error add has closed conn
+		addr := conn.RemoteAddr().String()
+		if err := n.add(conn, true); errors.Is(err, ErrTooManyPeers) {
+			// add has closed conn; say so, or the refusal is silent
+			n.handle(Event{Kind: PeerRefused, Peer: addr,
+				Inbound: true, Err: err})
+		}
 	}
 }
 
@@ -187,6 +192,39 @@ func (n *Node) Broadcast(line string) (int, error) {
 }
 
 // docs:end broadcast
+
+// SendTo queues line for the peer at addr alone, as Broadcast does for
+// all: it reports false if there is no such peer, or it was too slow and
+// is now disconnected.
+func (n *Node) SendTo(addr, line string) (bool, error) {
+	if err := checkLine(line, n.cfg.MaxLineLength); err != nil {
+		return false, err
+	}
+	if p := n.find(addr); p != nil {
+		return p.send(line), nil
+	}
+	return false, nil
+}
+
+// Disconnect closes the connection to the peer at addr, giving reason to
+// its PeerDisconnected event, and reports whether there was one.
+func (n *Node) Disconnect(addr string, reason error) bool {
+	p := n.find(addr)
+	if p != nil {
+		p.close(reason)
+	}
+	return p != nil
+}
+
+// find returns the open connection to addr, or nil.
+func (n *Node) find(addr string) *peer {
+	for _, p := range n.snapshot() {
+		if p.addr == addr {
+			return p
+		}
+	}
+	return nil
+}
 
 // Peers returns the addresses of the open connections, sorted.
 func (n *Node) Peers() []string {

@@ -190,6 +190,50 @@ func TestTooManyPeers(t *testing.T) {
 	_, err := second.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, io.EOF, "the node should close the connection over its limit")
 	assert.Len(t, n.Peers(), 1)
+	refused := n.rec.next(t, PeerRefused)
+	assert.Equal(t, second.LocalAddr().String(), refused.Peer, "the refused peer")
+	assert.True(t, refused.Inbound)
+	assert.ErrorIs(t, refused.Err, ErrTooManyPeers)
+}
+
+// TestSendToAndDisconnect sends a line to one of two peers, then closes
+// the other by its address.
+func TestSendToAndDisconnect(t *testing.T) {
+	n := startNode(t, testConfig())
+	a := dialRaw(t, n.addr)
+	n.rec.next(t, PeerConnected)
+	b := dialRaw(t, n.addr)
+	n.rec.next(t, PeerConnected)
+
+	tests := []struct {
+		name     string
+		addr     string
+		line     string
+		wantSent bool
+		wantErr  error
+	}{
+		{name: "to a peer", addr: a.LocalAddr().String(), line: "just you", wantSent: true},
+		{name: "to a stranger", addr: "127.0.0.1:1", line: "anyone?"},
+		{name: "a bad line", addr: a.LocalAddr().String(), line: "two\nlines", wantErr: ErrLineBreak},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sent, err := n.SendTo(tt.addr, tt.line)
+			assert.ErrorIs(t, err, tt.wantErr)
+			assert.Equal(t, tt.wantSent, sent)
+		})
+	}
+	a.SetReadDeadline(time.Now().Add(waitTimeout))
+	got, err := bufio.NewReader(a).ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "just you\n", got, "only the line sent to a reaches a")
+
+	assert.True(t, n.Disconnect(b.LocalAddr().String(), ErrSlowPeer), "b was connected")
+	gone := n.rec.next(t, PeerDisconnected)
+	assert.Equal(t, b.LocalAddr().String(), gone.Peer)
+	assert.ErrorIs(t, gone.Err, ErrSlowPeer)
+	assert.False(t, n.Disconnect(b.LocalAddr().String(), ErrSlowPeer), "b is gone")
+	assert.Equal(t, []string{a.LocalAddr().String()}, n.Peers())
 }
 
 func TestBroadcastRejectsBadLine(t *testing.T) {

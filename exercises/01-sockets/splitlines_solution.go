@@ -12,8 +12,9 @@ import (
 // SplitLines returns a split function that makes a bufio.Scanner read the
 // chat's line protocol safely. Each token is one line without its "\n"
 // (and without a "\r" before it). The function fails with ErrLineTooLong
-// as soon as more than maxLine bytes arrive without a newline, and with
-// io.ErrUnexpectedEOF when the input ends in the middle of a line.
+// as soon as more than maxLine bytes arrive without a newline (a "\r"
+// is such a byte), and with io.ErrUnexpectedEOF when the input ends in
+// the middle of a line.
 func SplitLines(maxLine int) bufio.SplitFunc {
 	return func(data []byte, atEOF bool) (int, []byte, error) {
 		i := bytes.IndexByte(data, '\n')

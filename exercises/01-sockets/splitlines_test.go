@@ -26,6 +26,10 @@ func TestSplitLines(t *testing.T) {
 		{name: "no input", in: ""},
 		{name: "exactly the limit", in: "0123456789\n", want: []string{"0123456789"}},
 		{name: "one byte over the limit", in: "0123456789x\n", wantErr: ErrLineTooLong},
+		// The "\r" is a byte before the newline, so it counts, as in the
+		// chapter's readLine: a client that sends "\r\n" gets one byte less.
+		{name: "crlf within the limit", in: "012345678\r\n", want: []string{"012345678"}},
+		{name: "crlf at exactly the limit", in: "0123456789\r\n", wantErr: ErrLineTooLong},
 		{name: "long line after a good one", in: "ok\n" + strings.Repeat("x", 100) + "\n", want: []string{"ok"}, wantErr: ErrLineTooLong},
 		{name: "endless line", in: strings.Repeat("x", 100_000), wantErr: ErrLineTooLong},
 		{name: "hang up mid-line", in: "one\ntw", want: []string{"one"}, wantErr: io.ErrUnexpectedEOF},

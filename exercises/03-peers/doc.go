@@ -17,15 +17,31 @@ import (
 // handshake.
 var ErrUnexpected = errors.New("unexpected message")
 
-// State is where a connection stands in the handshake, for Step.
-type State int
+// Phase is how far the handshake has come, as the receiving side sees
+// it.
+type Phase int
 
-// The states of the handshake, as the receiving side sees it.
+// The phases of the handshake.
 const (
-	AwaitVersion State = iota // nothing from them yet
+	AwaitVersion Phase = iota // nothing from them yet
 	AwaitVerAck               // their version is in; their verack is not
 	Ready                     // the handshake is done
 )
+
+// State is where a connection stands in the handshake, for Step. The zero
+// State is a connection that has just opened.
+type State struct {
+	Phase Phase
+	// Features counts the feature-negotiation messages (Bitcoin's
+	// sendaddrv2, wtxidrelay, and any the node does not know) that came
+	// between their version and their verack, and were ignored.
+	Features int
+}
+
+// MaxFeatureMessages bounds the feature-negotiation messages a peer may
+// send between its version and its verack: past it, a peer is not
+// negotiating but stalling, and the next one is unexpected.
+const MaxFeatureMessages = 8
 
 // Bounds on RTTEstimator.Timeout. RFC 6298 starts at 1 s and rounds
 // anything lower up to 1 s; Linux's TCP allows 200 ms, better suited to

@@ -25,8 +25,9 @@ func NewPingTracker(limit int) *PingTracker {
 }
 
 // Sent records that a ping with nonce was sent at time at. Sending a
-// nonce that is outstanding already starts its clock again. The times
-// given to Sent never go back.
+// nonce that is outstanding already starts its clock again, and makes it
+// the newest: "oldest" always means the longest since its last send.
+// The times given to Sent never go back.
 func (t *PingTracker) Sent(nonce uint64, at time.Time) {
 	exercise.NotAttempted() // delete this line when you start
 }

@@ -9,22 +9,23 @@ import (
 	"peerchain/tools/exercise"
 )
 
-// start is when the pings of TestPingTracker are sent: ms(10) is 10
-// milliseconds after it.
-var start = time.Date(2009, 1, 3, 18, 15, 5, 0, time.UTC)
+// ptStart is when the pings of TestPingTracker are sent: ptAt(10) is 10
+// milliseconds after it. The test's helpers start with pt, so that they
+// do not collide with names you pick.
+var ptStart = time.Date(2009, 1, 3, 18, 15, 5, 0, time.UTC)
 
-func ms(n int) time.Time { return start.Add(time.Duration(n) * time.Millisecond) }
+func ptAt(n int) time.Time { return ptStart.Add(time.Duration(n) * time.Millisecond) }
 
-// A call is one step of a TestPingTracker row: a call on the tracker, and
-// a check of what it returned.
-type call func(t *testing.T, tr *PingTracker)
+// A ptCall is one step of a TestPingTracker row: a ptCall on the tracker,
+// and a check of what it returned.
+type ptCall func(t *testing.T, tr *PingTracker)
 
-func sent(nonce uint64, at time.Time) call {
+func ptSent(nonce uint64, at time.Time) ptCall {
 	return func(t *testing.T, tr *PingTracker) { tr.Sent(nonce, at) }
 }
 
-// pong expects the pong to answer a ping, after rtt.
-func pong(nonce uint64, at time.Time, rtt time.Duration) call {
+// ptPong expects the pong to answer a ping, after rtt.
+func ptPong(nonce uint64, at time.Time, rtt time.Duration) ptCall {
 	return func(t *testing.T, tr *PingTracker) {
 		got, ok := tr.Pong(nonce, at)
 		assert.True(t, ok, "pong %d answers a ping", nonce)
@@ -32,8 +33,8 @@ func pong(nonce uint64, at time.Time, rtt time.Duration) call {
 	}
 }
 
-// stray expects the pong to answer nothing.
-func stray(nonce uint64, at time.Time) call {
+// ptStray expects the pong to answer nothing.
+func ptStray(nonce uint64, at time.Time) ptCall {
 	return func(t *testing.T, tr *PingTracker) {
 		got, ok := tr.Pong(nonce, at)
 		assert.False(t, ok, "pong %d answers nothing", nonce)
@@ -41,9 +42,9 @@ func stray(nonce uint64, at time.Time) call {
 	}
 }
 
-func overdue(now time.Time, timeout time.Duration, want bool) call {
+func ptOverdue(now time.Time, timeout time.Duration, want bool) ptCall {
 	return func(t *testing.T, tr *PingTracker) {
-		assert.Equal(t, want, tr.Overdue(now, timeout), "overdue at %v, timeout %v", now.Sub(start), timeout)
+		assert.Equal(t, want, tr.Overdue(now, timeout), "overdue at %v, timeout %v", now.Sub(ptStart), timeout)
 	}
 }
 
@@ -52,40 +53,48 @@ func TestPingTracker(t *testing.T) {
 	tests := []struct {
 		name            string
 		limit           int
-		calls           []call
+		calls           []ptCall
 		wantOutstanding int
 	}{
-		{name: "nothing sent", limit: 3, calls: []call{overdue(ms(1000), milli, false)}},
-		{name: "a pong answers its ping", limit: 3, calls: []call{
-			sent(1, ms(0)), pong(1, ms(40), 40*milli),
+		{name: "nothing sent", limit: 3, calls: []ptCall{ptOverdue(ptAt(1000), milli, false)}},
+		{name: "a pong answers its ping", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptPong(1, ptAt(40), 40*milli),
 		}},
-		{name: "pongs out of order", limit: 3, calls: []call{
-			sent(1, ms(0)), sent(2, ms(10)), sent(3, ms(20)),
-			pong(2, ms(25), 15*milli), pong(3, ms(30), 10*milli),
+		{name: "pongs out of order", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(2, ptAt(10)), ptSent(3, ptAt(20)),
+			ptPong(2, ptAt(25), 15*milli), ptPong(3, ptAt(30), 10*milli),
 		}, wantOutstanding: 1},
-		{name: "a pong nobody asked for", limit: 3, calls: []call{
-			sent(1, ms(0)), stray(9, ms(5)),
+		{name: "a pong nobody asked for", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptStray(9, ptAt(5)),
 		}, wantOutstanding: 1},
-		{name: "a second pong for one ping", limit: 3, calls: []call{
-			sent(1, ms(0)), pong(1, ms(5), 5*milli), stray(1, ms(6)),
+		{name: "a second pong for one ping", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptPong(1, ptAt(5), 5*milli), ptStray(1, ptAt(6)),
 		}},
-		{name: "the oldest is pushed out", limit: 2, calls: []call{
-			sent(1, ms(0)), sent(2, ms(10)), sent(3, ms(20)),
-			stray(1, ms(30)), pong(2, ms(30), 20*milli),
+		{name: "the oldest is pushed out", limit: 2, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(2, ptAt(10)), ptSent(3, ptAt(20)),
+			ptStray(1, ptAt(30)), ptPong(2, ptAt(30), 20*milli),
 		}, wantOutstanding: 1},
-		{name: "a nonce sent again", limit: 3, calls: []call{
-			sent(1, ms(0)), sent(1, ms(50)), pong(1, ms(60), 10*milli),
+		{name: "a nonce sent again", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(1, ptAt(50)), ptPong(1, ptAt(60), 10*milli),
 		}},
-		{name: "a limit of zero holds one", limit: 0, calls: []call{
-			sent(1, ms(0)), sent(2, ms(1)), stray(1, ms(2)), pong(2, ms(3), 2*milli),
-		}},
-		{name: "overdue at the timeout, not before", limit: 3, calls: []call{
-			sent(1, ms(0)), sent(2, ms(50)),
-			overdue(ms(99), 100*milli, false), overdue(ms(100), 100*milli, true),
+		{name: "a nonce sent again is the newest, not pushed out first", limit: 2, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(2, ptAt(10)), ptSent(1, ptAt(20)), ptSent(3, ptAt(30)),
+			ptStray(2, ptAt(40)), ptPong(1, ptAt(40), 20*milli),
+		}, wantOutstanding: 1},
+		{name: "a nonce sent again is overdue from its last send", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(2, ptAt(10)), ptSent(1, ptAt(50)),
+			ptOverdue(ptAt(109), 100*milli, false), ptOverdue(ptAt(110), 100*milli, true),
 		}, wantOutstanding: 2},
-		{name: "an answered ping is not overdue", limit: 3, calls: []call{
-			sent(1, ms(0)), sent(2, ms(50)), pong(1, ms(60), 60*milli),
-			overdue(ms(120), 100*milli, false), overdue(ms(150), 100*milli, true),
+		{name: "a limit of zero holds one", limit: 0, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(2, ptAt(1)), ptStray(1, ptAt(2)), ptPong(2, ptAt(3), 2*milli),
+		}},
+		{name: "overdue at the timeout, not before", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(2, ptAt(50)),
+			ptOverdue(ptAt(99), 100*milli, false), ptOverdue(ptAt(100), 100*milli, true),
+		}, wantOutstanding: 2},
+		{name: "an answered ping is not overdue", limit: 3, calls: []ptCall{
+			ptSent(1, ptAt(0)), ptSent(2, ptAt(50)), ptPong(1, ptAt(60), 60*milli),
+			ptOverdue(ptAt(120), 100*milli, false), ptOverdue(ptAt(150), 100*milli, true),
 		}, wantOutstanding: 1},
 	}
 	for _, tt := range tests {
@@ -107,11 +116,11 @@ func TestPingTracker_Bounded(t *testing.T) {
 	const limit = 8
 	tr := NewPingTracker(limit)
 	for n := range 10_000 {
-		tr.Sent(uint64(n+1), ms(n))
+		tr.Sent(uint64(n+1), ptAt(n))
 	}
 	assert.Equal(t, limit, tr.Outstanding())
-	_, ok := tr.Pong(10_000, ms(20_000))
+	_, ok := tr.Pong(10_000, ptAt(20_000))
 	assert.True(t, ok, "the newest is kept")
-	_, ok = tr.Pong(1, ms(20_000))
+	_, ok = tr.Pong(1, ptAt(20_000))
 	assert.False(t, ok, "the oldest was pushed out")
 }

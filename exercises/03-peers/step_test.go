@@ -1,6 +1,7 @@
 package peers
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,13 +10,18 @@ import (
 	"peerchain/tools/exercise"
 )
 
+// Commands the tests of Step send. Feature messages are Bitcoin's; the
+// chapter's registry does not know them, and Step need not either.
 const (
-	version = wire.CmdVersion
-	verack  = wire.CmdVerAck
-	ping    = wire.CmdPing
+	stepVersion    = wire.CmdVersion
+	stepVerAck     = wire.CmdVerAck
+	stepPing       = wire.CmdPing
+	stepSendAddrV2 = "sendaddrv2"
+	stepWtxidRelay = "wtxidrelay"
 )
 
 func TestStep(t *testing.T) {
+	awaitVerAck := func(features int) State { return State{Phase: AwaitVerAck, Features: features} }
 	tests := []struct {
 		name      string
 		state     State
@@ -25,21 +31,31 @@ func TestStep(t *testing.T) {
 		wantSend  []string
 		wantErr   bool
 	}{
-		{name: "they dialed: their version", state: AwaitVersion, inbound: true, command: version,
-			wantState: AwaitVerAck, wantSend: []string{version, verack}},
-		{name: "we dialed: their version", state: AwaitVersion, command: version,
-			wantState: AwaitVerAck, wantSend: []string{verack}},
-		{name: "their verack", state: AwaitVerAck, inbound: true, command: verack, wantState: Ready},
-		{name: "their verack, we dialed", state: AwaitVerAck, command: verack, wantState: Ready},
-		{name: "a ping once ready", state: Ready, command: ping, wantState: Ready},
-		{name: "any other message once ready", state: Ready, inbound: true, command: "block", wantState: Ready},
+		{name: "they dialed: their version", state: State{}, inbound: true, command: stepVersion,
+			wantState: awaitVerAck(0), wantSend: []string{stepVersion, stepVerAck}},
+		{name: "we dialed: their version", state: State{}, command: stepVersion,
+			wantState: awaitVerAck(0), wantSend: []string{stepVerAck}},
+		{name: "their verack", state: awaitVerAck(0), inbound: true, command: stepVerAck, wantState: State{Phase: Ready}},
+		{name: "their verack, we dialed", state: awaitVerAck(0), command: stepVerAck, wantState: State{Phase: Ready}},
+		{name: "a ping once ready", state: State{Phase: Ready}, command: stepPing, wantState: State{Phase: Ready}},
+		{name: "any other message once ready", state: State{Phase: Ready}, inbound: true, command: "block", wantState: State{Phase: Ready}},
 
-		{name: "a ping first", state: AwaitVersion, inbound: true, command: ping, wantState: AwaitVersion, wantErr: true},
-		{name: "a verack first", state: AwaitVersion, command: verack, wantState: AwaitVersion, wantErr: true},
-		{name: "a second version", state: AwaitVerAck, inbound: true, command: version, wantState: AwaitVerAck, wantErr: true},
-		{name: "a ping before verack", state: AwaitVerAck, command: ping, wantState: AwaitVerAck, wantErr: true},
-		{name: "a version once ready", state: Ready, command: version, wantState: Ready, wantErr: true},
-		{name: "a verack once ready", state: Ready, inbound: true, command: verack, wantState: Ready, wantErr: true},
+		{name: "sendaddrv2 after their version is ignored", state: awaitVerAck(0), inbound: true, command: stepSendAddrV2, wantState: awaitVerAck(1)},
+		{name: "wtxidrelay after sendaddrv2", state: awaitVerAck(1), command: stepWtxidRelay, wantState: awaitVerAck(2)},
+		{name: "a command nobody knows, within the bound", state: awaitVerAck(2), command: "frobnicate", wantState: awaitVerAck(3)},
+		{name: "a ping before verack counts as one", state: awaitVerAck(0), command: stepPing, wantState: awaitVerAck(1)},
+		{name: "the last one the bound allows", state: awaitVerAck(MaxFeatureMessages - 1), command: stepSendAddrV2, wantState: awaitVerAck(MaxFeatureMessages)},
+		{name: "one past the bound", state: awaitVerAck(MaxFeatureMessages), command: stepSendAddrV2, wantState: awaitVerAck(MaxFeatureMessages), wantErr: true},
+		{name: "verack after features", state: awaitVerAck(3), command: stepVerAck, wantState: State{Phase: Ready, Features: 3}},
+		{name: "features do not change ready", state: State{Phase: Ready, Features: 2}, command: stepWtxidRelay, wantState: State{Phase: Ready, Features: 2}},
+
+		{name: "a ping first", state: State{}, inbound: true, command: stepPing, wantState: State{}, wantErr: true},
+		{name: "a feature message before their version", state: State{}, command: stepSendAddrV2, wantState: State{}, wantErr: true},
+		{name: "a verack first", state: State{}, command: stepVerAck, wantState: State{}, wantErr: true},
+		{name: "a second version", state: awaitVerAck(0), inbound: true, command: stepVersion, wantState: awaitVerAck(0), wantErr: true},
+		{name: "a second version after features", state: awaitVerAck(2), command: stepVersion, wantState: awaitVerAck(2), wantErr: true},
+		{name: "a version once ready", state: State{Phase: Ready}, command: stepVersion, wantState: State{Phase: Ready}, wantErr: true},
+		{name: "a verack once ready", state: State{Phase: Ready}, inbound: true, command: stepVerAck, wantState: State{Phase: Ready}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,48 +74,69 @@ func TestStep(t *testing.T) {
 
 // TestStep_Conversation lets two sides run Step against each other, each
 // message delivered in the order it was sent, and checks both end Ready
-// having exchanged exactly a version and a verack each way.
+// having exchanged a version and a verack each way, with what features
+// each side announced between them.
 func TestStep_Conversation(t *testing.T) {
-	defer exercise.SkipIfNotAttempted(t)
-	type side struct {
-		inbound bool
-		state   State
-		inbox   []string // messages sent to it, not yet handled
-		sent    []string // everything it sent
+	tests := []struct {
+		name     string
+		features []string // each side sends these after its version
+	}{
+		{name: "version and verack only"},
+		{name: "with Bitcoin's feature negotiation", features: []string{stepWtxidRelay, stepSendAddrV2}},
+		{name: "as many features as the bound allows", features: slices.Repeat([]string{stepSendAddrV2}, MaxFeatureMessages)},
 	}
-	dialer := &side{inbound: false}
-	dialed := &side{inbound: true}
-	send := func(from, to *side, cmds ...string) {
-		from.sent = append(from.sent, cmds...)
-		to.inbox = append(to.inbox, cmds...)
-	}
-	send(dialer, dialed, version) // the side that dialed speaks first
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer exercise.SkipIfNotAttempted(t)
+			type side struct {
+				inbound bool
+				state   State
+				inbox   []string // messages sent to it, not yet handled
+				sent    []string // everything it sent
+			}
+			dialer := &side{inbound: false}
+			dialed := &side{inbound: true}
+			send := func(from, to *side, cmds ...string) {
+				for _, c := range cmds {
+					out := []string{c}
+					if c == stepVersion {
+						out = append(out, tt.features...)
+					}
+					from.sent = append(from.sent, out...)
+					to.inbox = append(to.inbox, out...)
+				}
+			}
+			send(dialer, dialed, stepVersion) // the side that dialed speaks first
 
-	const maxSteps = 10 // a handshake takes four; a loop is a bug
-	for steps := 0; len(dialer.inbox)+len(dialed.inbox) > 0; steps++ {
-		if !assert.Less(t, steps, maxSteps, "the handshake does not end") {
-			return
-		}
-		for _, s := range []*side{dialer, dialed} {
-			if len(s.inbox) == 0 {
-				continue
+			maxSteps := 10 + 2*len(tt.features) // a loop is a bug
+			for steps := 0; len(dialer.inbox)+len(dialed.inbox) > 0; steps++ {
+				if !assert.Less(t, steps, maxSteps, "the handshake does not end") {
+					return
+				}
+				for _, s := range []*side{dialer, dialed} {
+					if len(s.inbox) == 0 {
+						continue
+					}
+					cmd := s.inbox[0]
+					s.inbox = s.inbox[1:]
+					next, out, err := Step(s.state, s.inbound, cmd)
+					if !assert.NoError(t, err, "inbound %v, state %+v, got %s", s.inbound, s.state, cmd) {
+						return
+					}
+					s.state = next
+					other := dialer
+					if s == dialer {
+						other = dialed
+					}
+					send(s, other, out...)
+				}
 			}
-			cmd := s.inbox[0]
-			s.inbox = s.inbox[1:]
-			next, out, err := Step(s.state, s.inbound, cmd)
-			if !assert.NoError(t, err, "inbound %v, state %d, got %s", s.inbound, s.state, cmd) {
-				return
-			}
-			s.state = next
-			other := dialer
-			if s == dialer {
-				other = dialed
-			}
-			send(s, other, out...)
-		}
+			want := append(append([]string{stepVersion}, tt.features...), stepVerAck)
+			assert.Equal(t, Ready, dialer.state.Phase, "the side that dialed")
+			assert.Equal(t, Ready, dialed.state.Phase, "the side that was dialed")
+			assert.Equal(t, len(tt.features), dialer.state.Features, "features the side that dialed ignored")
+			assert.Equal(t, want, dialer.sent)
+			assert.Equal(t, want, dialed.sent)
+		})
 	}
-	assert.Equal(t, Ready, dialer.state, "the side that dialed")
-	assert.Equal(t, Ready, dialed.state, "the side that was dialed")
-	assert.Equal(t, []string{version, verack}, dialer.sent)
-	assert.Equal(t, []string{version, verack}, dialed.sent)
 }

@@ -6,3 +6,9 @@
 // Reference solutions sit beside the stubs in files built only with
 // `-tags solution`. Try the exercise first.
 package simulation
+
+import "time"
+
+// ParetoCap is the longest latency Pareto.Sample returns: its tail is so
+// heavy that a draw could overflow a time.Duration.
+const ParetoCap = time.Hour

@@ -14,7 +14,9 @@ import (
 // smaller Alpha, the heavier the tail.
 //
 // Sample draws one latency with the inverse of the distribution's CDF:
-// take u uniform in (0, 1] and return Min / u^(1/Alpha).
+// take u = 1 - r.Float64(), uniform in (0, 1] (r.Float64() itself can be
+// 0, and Min / 0 is no latency), and return Min / u^(1/Alpha), or
+// ParetoCap if that is longer.
 type Pareto struct {
 	Min   time.Duration
 	Alpha float64

@@ -15,16 +15,13 @@ type Pareto struct {
 	Alpha float64
 }
 
-// paretoCap keeps one sample from overflowing a time.Duration.
-const paretoCap = time.Hour
-
 // Sample draws one latency from r, by inverting the CDF
 // F(x) = 1 - (Min/x)^Alpha: x = Min / u^(1/Alpha) for u uniform in (0, 1].
 func (p Pareto) Sample(r *rand.Rand) time.Duration {
 	u := 1 - r.Float64() // (0, 1]: never divide by zero
 	x := float64(p.Min) / math.Pow(u, 1/p.Alpha)
-	if x > float64(paretoCap) {
-		return paretoCap
+	if x > float64(ParetoCap) {
+		return ParetoCap
 	}
 	return time.Duration(x)
 }

@@ -57,3 +57,32 @@ func TestPareto_Deterministic(t *testing.T) {
 		assert.Equal(t, p.Sample(a), p.Sample(b), "the same seed gives the same samples")
 	}
 }
+
+// paretoSource is a random source that always returns the same number, so
+// that a test can make r.Float64() return exactly 0 or almost 1.
+type paretoSource uint64
+
+func (s paretoSource) Uint64() uint64 { return uint64(s) }
+
+// TestPareto_Extremes draws with the smallest and the largest numbers
+// r.Float64() can return.
+func TestPareto_Extremes(t *testing.T) {
+	p := Pareto{Min: 20 * time.Millisecond, Alpha: 1.5}
+	tests := []struct {
+		name   string
+		source paretoSource
+		want   time.Duration
+	}{
+		// r.Float64() is 0, so u is 1: the fastest latency there is.
+		{name: "r.Float64() = 0 gives Min, not a division by zero", source: 0, want: p.Min},
+		// r.Float64() is 1 - 2^-53, so u is 2^-53: Min × 2^(53/1.5) is
+		// some 10^9 years.
+		{name: "the slowest draw is cut to ParetoCap", source: 1<<64 - 1, want: ParetoCap},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer exercise.SkipIfNotAttempted(t)
+			assert.Equal(t, tt.want, p.Sample(rand.New(tt.source)))
+		})
+	}
+}

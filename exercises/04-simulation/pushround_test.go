@@ -11,7 +11,7 @@ import (
 	"peerchain/tools/exercise"
 )
 
-func count(xs []bool) int {
+func prCount(xs []bool) int {
 	k := 0
 	for _, x := range xs {
 		if x {
@@ -33,11 +33,11 @@ func TestPushRound(t *testing.T) {
 		{name: "two nodes: the other is told", informed: []bool{true, false}, fanout: 1, want: []bool{true, true}},
 		{name: "two nodes: told from the other side", informed: []bool{false, true}, fanout: 1, want: []bool{true, true}},
 		{name: "nobody knows", informed: []bool{false, false, false}, fanout: 3, want: []bool{false, false, false}},
-		{name: "one of many: exactly one more", informed: oneOf(1000), fanout: 1, wantMin: 2, wantMax: 2},
-		{name: "fanout 3 from one: up to three more", informed: oneOf(1000), fanout: 3, wantMin: 2, wantMax: 4},
+		{name: "one of many: exactly one more", informed: prOneOf(1000), fanout: 1, wantMin: 2, wantMax: 2},
+		{name: "fanout 3 from one: up to three more", informed: prOneOf(1000), fanout: 3, wantMin: 2, wantMax: 4},
 		// Each of the 500 others is missed by all 500 pushes with chance
 		// (1 - 1/999)^500, about 0.61: some 197 of them learn it.
-		{name: "half know: about 40% of the rest learn it", informed: halfOf(1000), fanout: 1, wantMin: 650, wantMax: 750},
+		{name: "half know: about 40% of the rest learn it", informed: prHalfOf(1000), fanout: 1, wantMin: 650, wantMax: 750},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,8 +55,8 @@ func TestPushRound(t *testing.T) {
 				assert.Equal(t, tt.want, got)
 				return
 			}
-			assert.GreaterOrEqual(t, count(got), tt.wantMin)
-			assert.LessOrEqual(t, count(got), tt.wantMax)
+			assert.GreaterOrEqual(t, prCount(got), tt.wantMin)
+			assert.LessOrEqual(t, prCount(got), tt.wantMax)
 		})
 	}
 }
@@ -70,7 +70,7 @@ func TestPushRound_Uniform(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	hits := make([]int, n)
 	for range rounds {
-		got := PushRound(oneOf(n), 1, r)
+		got := PushRound(prOneOf(n), 1, r)
 		require.True(t, got[0])
 		for i := 1; i < n; i++ {
 			if got[i] {
@@ -91,9 +91,9 @@ func TestPushRound_Pittel(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
 	total := 0
 	for range runs {
-		informed := oneOf(n)
+		informed := prOneOf(n)
 		rounds := 0
-		for count(informed) < n && rounds < 1000 {
+		for prCount(informed) < n && rounds < 1000 {
 			informed = PushRound(informed, 1, r)
 			rounds++
 		}
@@ -103,13 +103,13 @@ func TestPushRound_Pittel(t *testing.T) {
 	assert.InDelta(t, theory, float64(total)/runs, 2, "mean rounds against log2 n + ln n")
 }
 
-func oneOf(n int) []bool {
+func prOneOf(n int) []bool {
 	xs := make([]bool, n)
 	xs[0] = true
 	return xs
 }
 
-func halfOf(n int) []bool {
+func prHalfOf(n int) []bool {
 	xs := make([]bool, n)
 	for i := range n / 2 {
 		xs[i] = true

@@ -17,6 +17,7 @@
 package exercise
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -106,6 +107,36 @@ func Within(t testing.TB, limit time.Duration, f func()) {
 		t.Fatalf("did not return within %v: does it block?", limit)
 	}
 }
+
+// ErrNotAttempted is wrapped by the error Try returns for a stub.
+var ErrNotAttempted = errors.New("not attempted yet")
+
+// Try calls f and returns an error wrapping ErrNotAttempted if f reached
+// a stub's NotAttempted; any other panic goes on as a panic. It is how a
+// demo's -lab mode finds out, before it relies on them, whether the
+// learner has started the exercises it runs.
+func Try(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			na, ok := r.(notAttempted)
+			if !ok {
+				panic(r)
+			}
+			err = na
+		}
+	}()
+	f()
+	return nil
+}
+
+// Error says which stub it is and where to start.
+func (n notAttempted) Error() string {
+	return fmt.Sprintf("%s is %s: write it in %s and delete its "+
+		"exercise.NotAttempted() call; the task is in %s",
+		n.function, ErrNotAttempted, n.file, n.docs)
+}
+
+func (n notAttempted) Unwrap() error { return ErrNotAttempted }
 
 // String makes a stray NotAttempted panic readable.
 func (n notAttempted) String() string {

@@ -117,3 +117,31 @@ func TestWithin(t *testing.T) {
 func TestDocsPage(t *testing.T) {
 	assert.Equal(t, "docs/chapters/02-wire.md#exercises", DocsPage("02-wire"))
 }
+
+func TestTry(t *testing.T) {
+	tests := []struct {
+		name      string
+		f         func()
+		wantErr   error  // nil: f ran to its end
+		wantIn    string // in the error's text
+		wantPanic any
+	}{
+		{name: "a stub", f: func() { stub() }, wantErr: ErrNotAttempted,
+			wantIn: "stub is not attempted yet: write it in exercises/exercise/exercise_test.go"},
+		{name: "written", f: func() {}},
+		{name: "another panic goes on", f: func() { panic("boom") }, wantPanic: "boom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			r := recovered(func() { err = Try(tt.f) })
+			assert.Equal(t, tt.wantPanic, r, "panic")
+			if tt.wantErr == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, tt.wantErr)
+			assert.Contains(t, err.Error(), tt.wantIn)
+		})
+	}
+}

@@ -25,11 +25,12 @@ func (s Status) String() string {
 
 // result is one exercise's status after a run of its tests.
 type result struct {
-	chapter string   // "01-sockets"
-	name    string   // "SplitLines"; "" if the package did not compile
-	status  Status   //
-	detail  []string // what failing tests or the compiler said
-	rerun   string   // a command that runs just this exercise's tests
+	chapter     string   // "01-sockets"
+	name        string   // "SplitLines"; "" if nothing tells which exercise failed to compile
+	status      Status   //
+	buildFailed bool     // it does not compile
+	detail      []string // what failing tests or the compiler said
+	rerun       string   // a command that runs just this exercise's tests
 }
 
 // notAttemptedMark is in the message a stub's tests skip with (see
@@ -50,11 +51,12 @@ func exerciseOf(test string) string {
 // grader runs exercises' tests: with build tags (to pick the reference
 // solutions) and extra environment (to run the stubs as they are).
 type grader struct {
-	goTest goTest
-	dir    string   // module root
-	tags   string   // "" or "solution"
-	env    []string // such as PEERCHAIN_STUB_CHECK=1
-	race   bool     // run with the race detector
+	goTest  goTest
+	dir     string   // module root
+	tags    string   // "" or "solution"
+	env     []string // such as PEERCHAIN_STUB_CHECK=1
+	race    bool     // run with the race detector
+	overlay string   // go test -overlay file, to grade one exercise apart
 }
 
 // dirInModule turns a package path into its directory below the module
@@ -71,6 +73,9 @@ func (g grader) args(extra ...string) []string {
 	}
 	if g.race {
 		args = append(args, "-race")
+	}
+	if g.overlay != "" {
+		args = append(args, "-overlay="+g.overlay)
 	}
 	return append(args, extra...)
 }
@@ -89,7 +94,15 @@ func (g grader) grade(ctx context.Context, pkgs []string) ([]result, error) {
 	for _, list := range lists {
 		chapter := path.Base(list.path)
 		if len(list.buildOutput) > 0 {
-			results = append(results, result{chapter: chapter, status: Failing, detail: list.buildOutput})
+			if g.overlay != "" { // graded apart already: gradeApart names it
+				results = append(results, result{chapter: chapter, status: Failing, buildFailed: true, detail: list.buildOutput})
+				continue
+			}
+			apart, err := g.gradeApart(ctx, list)
+			if err != nil {
+				return nil, err
+			}
+			results = append(results, apart...)
 			continue
 		}
 		run := findRun(runs, list.path)
@@ -109,6 +122,8 @@ func (g grader) grade(ctx context.Context, pkgs []string) ([]result, error) {
 				rerun: fmt.Sprintf("go test -run '%s' ./%s", runPattern(ex.tests), dirInModule(list.path))})
 		}
 	}
+	// In chapter order, whatever order the go command reported them in.
+	slices.SortStableFunc(results, func(a, b result) int { return strings.Compare(a.chapter, b.chapter) })
 	return results, nil
 }
 

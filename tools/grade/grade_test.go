@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,8 @@ import (
 	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/internal/repo"
 )
 
 func TestMain(m *testing.M) {
@@ -178,26 +181,61 @@ func TestPrintTable(t *testing.T) {
 		"02-wire     Checksum    not attempted\n", buf.String())
 }
 
+// fixtureEnv, set to 1, runs TestGradeFixture. It is off by default so
+// that a learner's `go test ./...` stays quick; CI turns it on.
+const fixtureEnv = "PEERCHAIN_GRADE_FIXTURE"
+
+// gradeFixture grades the fixture exercises as run does for args, which
+// are [-solutions] [CHAPTER], without the command line.
+func gradeFixture(t *testing.T, w io.Writer, args []string) error {
+	t.Helper()
+	solutions := len(args) > 0 && args[0] == "-solutions"
+	if solutions {
+		args = args[1:]
+	}
+	chapter := ""
+	if len(args) > 0 {
+		chapter = args[0]
+	}
+	root, err := repo.Root(context.Background())
+	require.NoError(t, err)
+	pkgs, err := findChapters(root, "tools/grade/testdata/exercises", chapter)
+	require.NoError(t, err)
+	g := grader{goTest: runGoTest, dir: root}
+	if solutions {
+		return checkSolutions(context.Background(), w, g, pkgs)
+	}
+	return gradeWork(context.Background(), w, g, pkgs)
+}
+
 // TestGradeFixture runs the whole command over the exercises in testdata,
 // which are broken on purpose, one way each (see their files).
 func TestGradeFixture(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go test on the fixture exercises")
+	if os.Getenv(fixtureEnv) != "1" || testing.Short() {
+		t.Skipf("runs go test on the fixture exercises, some 30 s from a cold build cache; "+
+			"%s=1 runs it (.ci/run sets it)", fixtureEnv)
 	}
 	tests := []struct {
 		name     string
 		args     []string
 		wantOK   bool
 		wantRows []string // each in the output
+		wantLast string   // the last line, if set
 	}{
 		{
-			name: "fresh: nothing attempted, one does not compile",
+			name: "fresh: nothing attempted, two do not compile",
 			wantRows: []string{
 				"01-good Double not attempted",
-				"05-broken (does not compile) failing",
-				"0 of 6 solved, 1 failing, 5 not attempted.",
+				"05-broken Quad failing",
+				"05-broken Quad does not compile:",
 				`cannot use "zero"`, // the compiler's message
+				// One exercise that does not compile hides no other.
+				"06-partly One not attempted",
+				"06-partly Two failing",
+				`cannot use "two"`,
+				"0 of 8 solved, 2 failing, 6 not attempted.",
 			},
+			wantLast: "grade: 0 of 8 solved, 2 failing, 6 not attempted. Exit status 1: not everything is solved yet.",
 		},
 		{name: "a good exercise", args: []string{"-solutions", "01"}, wantOK: true, wantRows: []string{
 			"01-good Double passes fails",
@@ -206,7 +244,7 @@ func TestGradeFixture(t *testing.T) {
 		{name: "a wrong solution", args: []string{"-solutions", "02"}, wantRows: []string{
 			"02-wrong Half FAILS fails",
 			"02-wrong Half: the reference solution fails its tests",
-		}},
+		}, wantLast: "grade -solutions: 1 problems with the exercises themselves. Exit status 1."},
 		{name: "a test the stub passes", args: []string{"-solutions", "03"}, wantRows: []string{
 			"03-weak Zero passes PASSES",
 			"03-weak Zero: its tests pass against the unsolved stub",
@@ -216,16 +254,29 @@ func TestGradeFixture(t *testing.T) {
 			"04-crash Calm passes fails",
 		}},
 		{name: "a stub that does not compile", args: []string{"-solutions", "05"}, wantRows: []string{
-			"05-broken Quad passes MISSING",
-			"05-broken (does not compile) MISSING failing",
+			"05-broken Quad passes BROKEN",
+			"05-broken Quad: the stub does not compile",
+		}},
+		{name: "a stub that does not compile beside one that does", args: []string{"-solutions", "06"}, wantRows: []string{
+			"06-partly One passes fails",
+			"06-partly Two passes BROKEN",
 		}},
 		{name: "one chapter", args: []string{"1"}, wantRows: []string{"0 of 1 solved, 0 failing, 1 not attempted."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			args := append([]string{"grade", "-race=false", "-exercises", "tools/grade/testdata/exercises"}, tt.args...)
-			err := run(context.Background(), args, &out, runGoTest)
+			var err error
+			if len(tt.args) == 0 || tt.args[0] == "-solutions" {
+				// Each case is go test runs of its own, so they run in
+				// parallel; past the command line, which urfave/cli
+				// parses into globals, so one case at a time.
+				t.Parallel()
+				err = gradeFixture(t, &out, tt.args)
+			} else {
+				args := append([]string{"grade", "-race=false", "-exercises", "tools/grade/testdata/exercises"}, tt.args...)
+				err = run(context.Background(), args, &out, runGoTest)
+			}
 			if tt.wantOK {
 				assert.NoError(t, err)
 			} else {
@@ -235,6 +286,10 @@ func TestGradeFixture(t *testing.T) {
 			got := regexp.MustCompile(` {2,}`).ReplaceAllString(out.String(), " ")
 			for _, row := range tt.wantRows {
 				assert.Contains(t, got, row)
+			}
+			if tt.wantLast != "" {
+				lines := strings.Split(strings.TrimRight(got, "\n"), "\n")
+				assert.Equal(t, tt.wantLast, lines[len(lines)-1], "the last line")
 			}
 		})
 	}

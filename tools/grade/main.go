@@ -124,17 +124,22 @@ func gradeWork(ctx context.Context, w io.Writer, g grader, pkgs []string) error 
 		})
 	}
 	printTable(w, []string{"chapter", "exercise", "status", "read"}, rows)
-	fmt.Fprintf(w, "\n%d of %d solved, %d failing, %d not attempted.\n",
+	summary := fmt.Sprintf("%d of %d solved, %d failing, %d not attempted.",
 		count[Solved], len(results), count[Failing], count[NotAttempted])
+	fmt.Fprintf(w, "\n%s\n", summary)
 	for _, r := range results {
 		if r.status != Failing {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s\n", red.Sprintf("%s %s fails:", r.chapter, nameOrBuild(r)))
+		what := "fails"
+		if r.buildFailed {
+			what = "does not compile"
+		}
+		fmt.Fprintf(w, "\n%s\n", red.Sprintf("%s %s %s:", r.chapter, nameOrBuild(r), what))
 		for _, l := range r.detail {
 			fmt.Fprintln(w, "  "+l)
 		}
-		if r.name != "" {
+		if r.rerun != "" {
 			fmt.Fprintln(w, faint.Sprint("  to see it all: "+r.rerun))
 		}
 	}
@@ -142,10 +147,17 @@ func gradeWork(ctx context.Context, w io.Writer, g grader, pkgs []string) error 
 		if count[NotAttempted] > 0 {
 			fmt.Fprintln(w, "\nTo start an exercise, delete the exercise.NotAttempted() call in its stub.")
 		}
+		fmt.Fprintln(w, notAllSolved(summary))
 		return errNotAllGood
 	}
 	fmt.Fprintln(w, green.Sprint("\nEvery exercise is solved."))
 	return nil
+}
+
+// notAllSolved is the report's last line when it exits 1, so that the
+// "exit status 1" go run prints after it reads as what it is.
+func notAllSolved(summary string) string {
+	return fmt.Sprintf("\ngrade: %s Exit status 1: not everything is solved yet.", summary)
 }
 
 func nameOrBuild(r result) string {
@@ -189,7 +201,7 @@ func checkSolutions(ctx context.Context, w io.Writer, g grader, pkgs []string) e
 			stubCell = cell{text: "PASSES", color: red}
 			problems = append(problems, fmt.Sprintf("%s %s: its tests pass against the unsolved stub, so they cannot tell a stub from a solution",
 				sol.chapter, nameOrBuild(sol)))
-		case stub.status == NotAttempted || stub.name == "":
+		case stub.status == NotAttempted || stub.name == "" || stub.buildFailed:
 			stubCell = cell{text: "BROKEN", color: red}
 			problems = append(problems, fmt.Sprintf("%s %s: the stub does not compile or its tests skip with %s=1",
 				sol.chapter, nameOrBuild(sol), exercise.StubCheckEnv))
@@ -208,6 +220,7 @@ func checkSolutions(ctx context.Context, w io.Writer, g grader, pkgs []string) e
 		for _, p := range problems {
 			fmt.Fprintln(w, red.Sprint(p))
 		}
+		fmt.Fprintf(w, "\ngrade -solutions: %d problems with the exercises themselves. Exit status 1.\n", len(problems))
 		return errNotAllGood
 	}
 	fmt.Fprintln(w, green.Sprintf("\nAll %d reference solutions pass; all %d stubs fail.", len(solutions), len(stubs)))

@@ -37,16 +37,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	app := command.Setup(stdout, &cli.App{
 		Name:      "chat",
 		Usage:     "a chat node over raw TCP (peerchain chapter 01)",
-		UsageText: "chat [-listen HOST:PORT] [-peer HOST:PORT]...",
+		UsageText: "chat [-listen HOST:PORT] [-peer HOST:PORT]... [-lab]",
 		Description: "Type a line and press Enter to send it to every connected peer.\n" +
 			"Commands: /peers lists connections, /connect HOST:PORT dials one more.\n" +
-			"Ctrl-C quits. `nc HOST PORT` works as a client too.",
+			"Ctrl-C quits. `nc HOST PORT` works as a client too.\n\n" +
+			"-lab runs your exercises from exercises/01-sockets in the chat: your\n" +
+			"PeerSet holds its peers, and your Relay passes each line from a peer\n" +
+			"that dialed in to the others that dialed in, so nc clients of one chat\n" +
+			"can talk to each other. It says which of them you have not started.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:7001", Usage: "address to accept connections on"},
 			&cli.StringSliceFlag{Name: "peer", Usage: "address of a node to dial; repeat for more"},
+			&cli.BoolFlag{Name: "lab", Usage: "run your Relay and PeerSet from exercises/01-sockets"},
 		},
 		Action: func(c *cli.Context) error {
-			return chat(c.Context, c.String("listen"), c.StringSlice("peer"), stdin, newPrinter(stdout))
+			return chat(c.Context, c.String("listen"), c.StringSlice("peer"), c.Bool("lab"), stdin, newPrinter(stdout))
 		},
 	})
 	return app.RunContext(ctx, args)

@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"strconv"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 
@@ -27,6 +31,7 @@ var peerColors = []*color.Color{
 
 var (
 	infoColor  = color.New(color.Faint)
+	warnColor  = color.New(color.FgYellow)
 	errorColor = color.New(color.FgRed)
 )
 
@@ -49,6 +54,10 @@ func (p *printer) info(format string, args ...any) {
 	p.println(infoColor.Sprintf(format, args...))
 }
 
+func (p *printer) warn(format string, args ...any) {
+	p.println(warnColor.Sprintf(format, args...))
+}
+
 func (p *printer) error(err error) {
 	p.println(errorColor.Sprintf("error: %v", err))
 }
@@ -64,10 +73,32 @@ func (p *printer) event(e sockets.Event) {
 		}
 		p.println(c.Sprintf("+ %s connected (%s)", e.Peer, how))
 	case sockets.LineReceived:
-		p.println(c.Sprintf("%s> ", e.Peer) + e.Line)
+		p.println(c.Sprintf("%s> ", e.Peer) + escape(e.Line))
 	case sockets.PeerDisconnected:
 		p.println(c.Sprintf("- %s disconnected: ", e.Peer) + reason(e.Err))
+	case sockets.PeerRefused:
+		p.println(c.Sprintf("x %s refused: ", e.Peer) + errorColor.Sprint(e.Err))
 	}
+}
+
+// escape shows control bytes in a peer's line as Go escapes, so that
+// what a peer sends cannot drive the terminal: ESC[2J would clear it, an
+// OSC sequence would retitle it. Invalid UTF-8 is shown as \xNN too.
+func escape(line string) string {
+	var b strings.Builder
+	for i, r := range line {
+		switch {
+		case r == utf8.RuneError && strings.HasPrefix(line[i:], "\uFFFD"):
+			b.WriteRune(r) // a real U+FFFD
+		case r == utf8.RuneError:
+			fmt.Fprintf(&b, "\\x%02x", line[i])
+		case unicode.IsControl(r) || r == '\\':
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // reason says why a connection closed, in words.

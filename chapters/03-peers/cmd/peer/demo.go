@@ -31,20 +31,22 @@ type options struct {
 	pingInterval    time.Duration
 	pings           int // round trips with the dialed peer before quitting
 	record          string
+	lab             bool // the learner's Step runs every handshake
 }
 
 // node is the demo's node: its config, shared by all its peers, and the
 // peers that are open.
 type node struct {
-	cfg   peers.Config
-	opts  options
-	out   *printer
-	rec   *recorder
-	wg    sync.WaitGroup // every goroutine the node started
-	mu    sync.Mutex
-	open  map[*peers.Peer]int // open peers, and their round trips
-	quit  bool                // shutting down: take no more peers
-	first sync.Once           // hands the first connection to rec
+	cfg      peers.Config
+	opts     options
+	out      *printer
+	rec      *recorder
+	wg       sync.WaitGroup // every goroutine the node started
+	mu       sync.Mutex
+	open     map[*peers.Peer]int   // open peers, and their round trips
+	labConns map[net.Conn]struct{} // open connections in lab mode
+	quit     bool                  // shutting down: take no more peers
+	first    sync.Once             // hands the first connection to rec
 }
 
 // demo runs a node until ctx ends, or until its dialed connection ends
@@ -59,7 +61,13 @@ func demo(ctx context.Context, opts options, out *printer) error {
 	case opts.pings > 0 && opts.connect == "":
 		return errors.New("--pings counts round trips with the node --connect dials")
 	}
-	n := &node{opts: opts, out: out, open: make(map[*peers.Peer]int)}
+	if opts.lab {
+		if err := checkLab(); err != nil {
+			return err
+		}
+		out.info("lab: your Step (exercises/03-peers/step.go) runs every handshake")
+	}
+	n := &node{opts: opts, out: out, open: make(map[*peers.Peer]int), labConns: make(map[net.Conn]struct{})}
 	n.cfg = peers.DefaultConfig()
 	n.cfg.Magic = magic
 	n.cfg.Nonce = peers.RandomNonce()
@@ -70,14 +78,19 @@ func demo(ctx context.Context, opts options, out *printer) error {
 		return err
 	}
 	if opts.record != "" {
-		f, err := os.Create(opts.record)
+		path := recordPath(opts.record)
+		f, err := os.Create(path)
 		if err != nil {
 			return err
 		}
 		n.rec = &recorder{file: f}
+		out.info("recording what the first connection receives in %s (at most %d bytes)", path, MaxRecordBytes)
 	}
 	err := n.run(ctx)
 	if n.rec != nil {
+		if n.rec.full {
+			out.info("the recording stopped at %d bytes", MaxRecordBytes)
+		}
 		err = errors.Join(err, n.rec.close())
 	}
 	return err
@@ -168,6 +181,9 @@ func (n *node) dial(ctx context.Context, addr string) error {
 func (n *node) serve(ctx context.Context, conn net.Conn, inbound bool) error {
 	addr := conn.RemoteAddr().String()
 	n.first.Do(func() { conn = n.rec.wrap(conn) })
+	if n.opts.lab {
+		return n.serveLab(ctx, conn, inbound)
+	}
 	p, err := peers.New(ctx, conn, inbound, n.cfg)
 	if err != nil {
 		n.out.failed(addr, inbound, err)
@@ -220,6 +236,9 @@ func (n *node) shutdown(ln net.Listener) {
 	open := make([]*peers.Peer, 0, len(n.open))
 	for p := range n.open {
 		open = append(open, p)
+	}
+	for c := range n.labConns {
+		c.Close()
 	}
 	n.mu.Unlock()
 	if ln != nil {

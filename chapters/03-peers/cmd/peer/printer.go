@@ -48,23 +48,35 @@ func (p *printer) listening(addr net.Addr, cfg peers.Config) {
 // connected says who the peer is, as its version message told us.
 func (p *printer) connected(peer *peers.Peer) {
 	info := peer.Info()
-	v := info.Version
+	p.labConnected(info.RemoteAddr, info.Inbound, info.Version)
+}
+
+// labConnected is connected, for a connection --lab runs.
+func (p *printer) labConnected(remote net.Addr, inbound bool, v wire.MsgVersion) {
 	listens := "does not listen"
 	if v.AddrFrom.Addr.Port() != 0 {
 		listens = "listens on " + v.AddrFrom.Addr.String()
 	}
-	p.line(peerColor(info.Inbound), "+ %s connected (%s): %q, version %d, nonce 0x%016x, %s",
-		info.RemoteAddr, direction(info.Inbound), v.UserAgent, v.ProtocolVersion, v.Nonce, listens)
+	p.line(peerColor(inbound), "+ %s connected (%s): %q, version %d, nonce 0x%016x, %s",
+		remote, direction(inbound), v.UserAgent, v.ProtocolVersion, v.Nonce, listens)
 }
 
 func (p *printer) roundTrip(peer *peers.Peer, rtt time.Duration) {
 	info := peer.Info()
-	p.line(peerColor(info.Inbound), "  %s round trip %v", info.RemoteAddr, rtt.Round(time.Microsecond))
+	p.labRoundTrip(info.RemoteAddr, info.Inbound, rtt)
+}
+
+func (p *printer) labRoundTrip(remote net.Addr, inbound bool, rtt time.Duration) {
+	p.line(peerColor(inbound), "  %s round trip %v", remote, rtt.Round(time.Microsecond))
 }
 
 func (p *printer) disconnected(peer *peers.Peer) {
 	info := peer.Info()
-	p.log.Print(peerColor(info.Inbound).Sprintf("- %s disconnected: ", info.RemoteAddr) + reason(peer.Err()))
+	p.labDisconnected(info.RemoteAddr, info.Inbound, peer.Err())
+}
+
+func (p *printer) labDisconnected(remote net.Addr, inbound bool, err error) {
+	p.log.Print(peerColor(inbound).Sprintf("- %s disconnected: ", remote) + reason(err))
 }
 
 // failed reports a connection that never became a peer.
