@@ -29,8 +29,25 @@ func runExperiments(t *testing.T, args ...string) (string, error) {
 // that the numbers are what the experiment claims: mean rounds close to
 // log2 n + ln n.
 func TestPittelJSON(t *testing.T) {
-	out, err := runExperiments(t, "-json", "-runs", "4", "pittel")
-	require.NoError(t, err)
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{name: "flags after the name", args: []string{"pittel", "-json", "-runs", "4"}},
+		{name: "flags before the name", args: []string{"-json", "-runs", "4", "pittel"}},
+		{name: "some before, some after", args: []string{"-runs", "4", "pittel", "-json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := runExperiments(t, tt.args...)
+			require.NoError(t, err)
+			checkPittelJSON(t, out)
+		})
+	}
+}
+
+func checkPittelJSON(t *testing.T, out string) {
+	t.Helper()
 	var got struct {
 		Rows []struct {
 			N, Runs, Rounds, SD, Theory float64
@@ -77,6 +94,7 @@ func TestExperimentsErrors(t *testing.T) {
 	}{
 		{name: "unknown", args: []string{"nope"}, wantErr: `no experiment "nope"; there are: pittel`},
 		{name: "two at once", args: []string{"pittel", "pittel"}, wantErr: "one experiment at a time"},
+		{name: "an unknown flag after the name", args: []string{"pittel", "-bogus"}, wantErr: "flag provided but not defined: -bogus"},
 		{name: "svg into a missing directory", args: []string{"-runs", "1", "-svg", "/nonexistent/dir/x.svg", "pittel"}, wantErr: "no such file or directory"},
 	}
 	for _, tt := range tests {
@@ -91,6 +109,17 @@ func TestList(t *testing.T) {
 	out, err := runExperiments(t)
 	require.NoError(t, err)
 	assert.Contains(t, out, "pittel     push rumor spreading")
+	out, err = runExperiments(t, "help")
+	require.NoError(t, err)
+	assert.Regexp(t, `(?m)^   pittel +push rumor spreading: rounds to inform n nodes`, out, "help lists each experiment on one line")
+}
+
+// TestUsageErrorAfterHelp: a bad flag shows the help, then a blank line,
+// before the error that command.Main prints.
+func TestUsageErrorAfterHelp(t *testing.T) {
+	out, err := runExperiments(t, "pittel", "-bogus")
+	require.Error(t, err)
+	assert.Regexp(t, `--help, -h +show help\n\n$`, out)
 }
 
 func TestFormatNumber(t *testing.T) {

@@ -2,9 +2,10 @@
 // what they found.
 //
 //	go run ./tools/experiments                 list the experiments
+//	go run ./tools/experiments help            the same, with the flags
 //	go run ./tools/experiments pittel          print its table
-//	go run ./tools/experiments -json pittel    print it as one JSON object
-//	go run ./tools/experiments -svg F pittel   also write its chart to F
+//	go run ./tools/experiments pittel -json    print it as one JSON object
+//	go run ./tools/experiments pittel -svg F   also write its chart to F
 //	go run ./tools/experiments -docs           regenerate every table and
 //	                                           chart the docs show
 //
@@ -20,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fatih/color"
 	"github.com/urfave/cli/v2"
 
 	"peerchain/tools/command"
@@ -48,19 +50,54 @@ const docsImages = "docs/chapters/img"
 func main() { command.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	app := command.Setup(stdout, &cli.App{
-		Name:      "experiments",
-		Usage:     "run a simulation experiment and print what it found",
-		ArgsUsage: "[NAME]",
-		Flags: []cli.Flag{
+	// usageError shows the help, then a blank line, then the error (which
+	// command.Main prints), so the two do not run together.
+	usageError := func(c *cli.Context, err error, _ bool) error {
+		cli.ShowSubcommandHelp(c)
+		fmt.Fprintln(stdout)
+		return err
+	}
+	runFlags := func() []cli.Flag {
+		return []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of a table"},
 			&cli.StringFlag{Name: "svg", Usage: "also write the chart to `FILE`"},
 			&cli.IntFlag{Name: "runs", Usage: "seeded runs per setting (default: the experiment's own)"},
+		}
+	}
+	var commands []*cli.Command
+	for _, e := range experiments {
+		commands = append(commands, &cli.Command{
+			Name:            e.Name,
+			Usage:           e.Summary,
+			ArgsUsage:       " ",
+			HideHelpCommand: true,
+			Flags: append(runFlags(),
+				&cli.BoolFlag{Name: "no-color", Usage: "plain output (NO_COLOR works too)"}),
+			OnUsageError: usageError,
+			Action: func(c *cli.Context) error {
+				if c.Bool("no-color") {
+					color.NoColor = true
+				}
+				if c.NArg() > 0 {
+					return fmt.Errorf("%s takes no arguments, got %q (one experiment at a time)", e.Name, c.Args().Slice())
+				}
+				return runOne(c, stdout, e)
+			},
+		})
+	}
+	app := command.Setup(stdout, &cli.App{
+		Name:         "experiments",
+		Usage:        "run a simulation experiment and print what it found",
+		UsageText:    "experiments NAME [-json] [-svg FILE] [-runs N]\nexperiments -docs\nexperiments help",
+		Commands:     commands,
+		OnUsageError: usageError,
+		// The flags of a run may come before its name too, as in
+		// `experiments -json pittel`.
+		Flags: append(runFlags(),
 			&cli.BoolFlag{Name: "docs", Usage: "regenerate the table and chart of every experiment in " + docsImages},
 			&cli.StringFlag{Name: "root", Usage: "repository root for -docs (default: the module's)", Hidden: true},
-		},
+		),
 		Action: func(c *cli.Context) error {
-			opts := Options{Runs: c.Int("runs")}
 			if c.Bool("docs") {
 				root := c.String("root")
 				if root == "" {
@@ -69,34 +106,43 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 						return err
 					}
 				}
-				return regenerateDocs(stdout, root, opts)
+				return regenerateDocs(stdout, root, Options{Runs: c.Int("runs")})
 			}
 			if c.NArg() == 0 {
 				return list(stdout)
 			}
-			if c.NArg() > 1 {
-				return fmt.Errorf("one experiment at a time, got %q", c.Args().Slice())
-			}
-			e, err := find(c.Args().First())
-			if err != nil {
-				return err
-			}
-			res, err := e.Run(opts)
-			if err != nil {
-				return fmt.Errorf("%s: %w", e.Name, err)
-			}
-			if path := c.String("svg"); path != "" {
-				if err := writeSVG(path, res); err != nil {
-					return err
-				}
-			}
-			if c.Bool("json") {
-				return res.WriteJSON(stdout)
-			}
-			return res.WriteTable(stdout)
+			_, err := find(c.Args().First()) // not a command: say which there are
+			return err
 		},
 	})
+	app.HideHelpCommand = false // `experiments help` lists them, one line each
 	return app.RunContext(ctx, args)
+}
+
+// runOne runs an experiment with the flags given after its name or,
+// failing that, before it.
+func runOne(c *cli.Context, stdout io.Writer, e Experiment) error {
+	top := c.Lineage()[1]
+	pick := func(name string) *cli.Context {
+		if c.IsSet(name) {
+			return c
+		}
+		return top
+	}
+	opts := Options{Runs: pick("runs").Int("runs")}
+	res, err := e.Run(opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", e.Name, err)
+	}
+	if path := pick("svg").String("svg"); path != "" {
+		if err := writeSVG(path, res); err != nil {
+			return err
+		}
+	}
+	if pick("json").Bool("json") {
+		return res.WriteJSON(stdout)
+	}
+	return res.WriteTable(stdout)
 }
 
 func list(w io.Writer) error {
