@@ -134,25 +134,35 @@ func describeGroups(groups [][]NodeID) string {
 }
 
 // cutInFlight marks what is on its way across a new partition as lost.
+// The drops are traced in the order the messages would have arrived, by
+// (at, seq), whatever order the queue keeps its items in.
 func (n *Network) cutInFlight() {
+	var dropped []item
 	n.queue.each(func(it *item) {
 		if it.cut {
 			return
 		}
 		switch it.kind {
 		case itemDeliver:
-			f := &n.flights.slots[it.ref]
+			f := n.flights.at(it.ref)
 			if n.cut(NodeID(f.from), NodeID(it.to)) {
 				it.cut = true
 				n.stats.Cut++
-				n.drop(NodeID(f.from), NodeID(it.to), f.msg, "cut by partition")
+				dropped = append(dropped, *it)
 			}
 		case itemAccept, itemAnswer, itemRefused, itemClose:
-			if n.cut(NodeID(n.cargo.slots[it.ref].from), NodeID(it.to)) {
+			if n.cut(NodeID(n.cargo.at(it.ref).from), NodeID(it.to)) {
 				it.cut = true
 			}
 		}
 	})
+	slices.SortFunc(dropped, func(a, b item) int {
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
+	})
+	for _, it := range dropped {
+		f := n.flights.at(it.ref)
+		n.drop(NodeID(f.from), NodeID(it.to), f.msg, "cut by partition")
+	}
 }
 
 // sortedKeys lists a map's keys in order, so that whatever is done to

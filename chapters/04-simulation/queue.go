@@ -46,39 +46,11 @@ func (a *item) before(b *item) bool {
 
 // docs:end item
 
-// queue is a binary min-heap of items (queue_heap.go). Its layout is
-// part of what a run does: a partition cuts the messages on their way
-// in the order they sit in the heap, and the trace shows that order. So
-// the heap stays the binary heap it always was, item for item.
+// queue holds the items waiting, and hands them out in (at, seq) order.
+// Since an item is never queued for before the last one handed out, it
+// can be a radix heap (queue_heap.go) rather than a binary heap: items
+// sit in buckets by how far in the future they are, and come out of
+// them in the order they went in.
 type queue struct {
-	heap []item
-}
-
-func (q *queue) len() int { return len(q.heap) }
-
-func (q *queue) peek() *item { return &q.heap[0] }
-
-func (q *queue) push(it item) { q.heapPush(it) }
-
-func (q *queue) pop() item { return q.heapPop() }
-
-// each calls f on every queued item, in the heap's order.
-func (q *queue) each(f func(*item)) {
-	for i := range q.heap {
-		f(&q.heap[i])
-	}
-}
-
-// filter keeps the items keep says yes to and rebuilds the heap. The
-// order items come out in depends only on (at, seq), so a filtered queue
-// pops the kept items in exactly the order it would have.
-func (q *queue) filter(keep func(*item) bool) {
-	kept := q.heap[:0]
-	for i := range q.heap {
-		if keep(&q.heap[i]) {
-			kept = append(kept, q.heap[i])
-		}
-	}
-	q.heap = kept
-	q.heapify()
+	radix
 }

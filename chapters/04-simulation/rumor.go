@@ -72,8 +72,6 @@ type RumorConfig struct {
 	// OnInformed, if set, is called when the node learns the rumor. It
 	// lets a test or an experiment watch a run; the protocol ignores it.
 	OnInformed func(now time.Time)
-
-	sends *sendBoxes // shared by the machines Spread makes; nil: none
 }
 
 // docs:end rumor-config
@@ -81,22 +79,21 @@ type RumorConfig struct {
 // roundTimer is the Rumor machine's only timer.
 const roundTimer TimerID = 1
 
-// Rumor is push gossip as a Machine.
+// Rumor is push gossip as a Machine. What does not change from one
+// machine to the next (the config, the buffer Handle returns) is in
+// cfg, which the machines of one Spread share (rumor_shared.go).
 type Rumor struct {
-	cfg    RumorConfig
+	cfg    *rumorShared
 	rng    *rand.Rand
-	peers  []PeerID       // learned from PeerConnected, in order
-	index  map[PeerID]int // position of each in peers; made with the first
-	rumor  *MsgRumor      // nil until informed
-	pushed int            // rounds pushed so far
-	out    []Action       // reused by every Handle
-	buf    [2]Action      // out's room, for a fanout of one
-	again  Action         // SetTimer for the next round, made once
+	rumor  *MsgRumor   // nil until informed
+	met    *rumorPeers // peers learned from PeerConnected; nil until one
+	self   PeerID
+	pushed int // rounds pushed so far
 }
 
 // NewRumor returns a push-gossip machine.
 func NewRumor(cfg RumorConfig, r *rand.Rand) *Rumor {
-	return &Rumor{cfg: cfg, rng: r}
+	return &Rumor{cfg: newRumorShared(cfg), rng: r, self: cfg.Self}
 }
 
 // Informed reports whether the node knows the rumor.
@@ -106,136 +103,50 @@ func (m *Rumor) Informed() bool { return m.rumor != nil }
 
 // Handle implements Machine.
 func (m *Rumor) Handle(now time.Time, ev Event) []Action {
-	m.out = m.buf[:0]
+	out := m.cfg.out[:0]
 	switch ev := ev.(type) {
 	case Start:
 		if m.cfg.Rumor != nil {
-			m.learn(now, m.cfg.Rumor)
+			out = m.learn(out, now, m.cfg.Rumor)
 		}
 	case PeerConnected:
-		if m.index == nil {
-			m.index = make(map[PeerID]int)
-		}
-		m.index[ev.Peer] = len(m.peers)
-		m.peers = append(m.peers, ev.Peer)
+		m.meet(ev.Peer)
 	case PeerDisconnected:
 		m.forget(ev.Peer)
 	case MessageReceived:
 		if r, ok := ev.Msg.(*MsgRumor); ok && m.rumor == nil {
-			m.learn(now, r)
+			out = m.learn(out, now, r)
 		}
 	case TimerFired:
-		m.push()
+		out = m.push(out)
 	}
-	return m.out
+	m.cfg.out = out
+	return out
 }
 
 // learn takes the rumor in and waits for the next round to pass it on.
 // Rounds start at multiples of Round, the same instants on every node.
-func (m *Rumor) learn(now time.Time, r *MsgRumor) {
+func (m *Rumor) learn(out []Action, now time.Time, r *MsgRumor) []Action {
 	m.rumor = r
 	if m.cfg.OnInformed != nil {
 		m.cfg.OnInformed(now)
 	}
 	next := now.Truncate(m.cfg.Round).Add(m.cfg.Round)
-	m.out = append(m.out, m.wait(next.Sub(now)))
+	return append(out, m.wait(next.Sub(now)))
 }
 
 // push tells Fanout random peers, then waits a round.
-func (m *Rumor) push() {
+func (m *Rumor) push(out []Action) []Action {
 	if m.cfg.Rounds > 0 && m.pushed >= m.cfg.Rounds {
-		return
+		return out
 	}
 	m.pushed++
 	for range m.cfg.Fanout {
 		if p, ok := m.randomPeer(); ok {
-			m.out = append(m.out, m.send(p))
+			out = append(out, m.send(p))
 		}
 	}
-	m.out = append(m.out, m.wait(m.cfg.Round))
+	return append(out, m.wait(m.cfg.Round))
 }
 
 // docs:end rumor-handle
-
-// wait is SetTimer for the round timer, after d. The usual wait, a whole
-// round, is made into an Action once, not every round.
-func (m *Rumor) wait(d time.Duration) Action {
-	if d != m.cfg.Round {
-		return SetTimer{Timer: roundTimer, After: d}
-	}
-	if m.again == nil {
-		m.again = SetTimer{Timer: roundTimer, After: d}
-	}
-	return m.again
-}
-
-// send is Send of the rumor to p, boxed once per peer when the machines
-// share a table of them (Spread's do).
-func (m *Rumor) send(p PeerID) Action {
-	if m.cfg.sends == nil {
-		return Send{To: p, Msg: m.rumor}
-	}
-	return m.cfg.sends.get(p, m.rumor)
-}
-
-// randomPeer picks a peer uniformly from Population and the peers met
-// since, never Self.
-func (m *Rumor) randomPeer() (PeerID, bool) {
-	pop := m.cfg.Population
-	total := len(pop) + len(m.peers)
-	for range 64 { // Self is at most one of them: 64 misses in a row means no one else
-		if total == 0 {
-			return 0, false
-		}
-		i := m.rng.IntN(total)
-		var p PeerID
-		if i < len(pop) {
-			p = pop[i]
-		} else {
-			p = m.peers[i-len(pop)]
-		}
-		if p != m.cfg.Self || i >= len(pop) {
-			return p, true
-		}
-	}
-	return 0, false
-}
-
-// forget drops a peer, moving the last one into its place.
-func (m *Rumor) forget(p PeerID) {
-	i, ok := m.index[p]
-	if !ok {
-		return
-	}
-	last := m.peers[len(m.peers)-1]
-	m.peers[i] = last
-	m.index[last] = i
-	m.peers = m.peers[:len(m.peers)-1]
-	delete(m.index, p)
-}
-
-// sendBoxes holds, for the machines of one Spread, the Send of the rumor
-// to each node of an any-to-any population, made into an Action once:
-// every machine sends the same message, and a Send made once can be
-// returned again and again.
-type sendBoxes struct {
-	msg   *MsgRumor
-	boxes []Action // by AnyPeer(id) - 1, all sending msg
-}
-
-func newSendBoxes(nodes int) *sendBoxes { return &sendBoxes{boxes: make([]Action, nodes)} }
-
-func (b *sendBoxes) get(p PeerID, msg *MsgRumor) Action {
-	i := int(p) - 1
-	if i < 0 || i >= len(b.boxes) {
-		return Send{To: p, Msg: msg}
-	}
-	if msg != b.msg { // another rumor: start over
-		clear(b.boxes)
-		b.msg = msg
-	}
-	if b.boxes[i] == nil {
-		b.boxes[i] = Send{To: p, Msg: msg}
-	}
-	return b.boxes[i]
-}

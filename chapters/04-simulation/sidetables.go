@@ -31,29 +31,52 @@ type cargo struct {
 	from int32
 }
 
-// table is a slice of slots with a free list.
+// table is slots with a free list. Slots live in fixed-size blocks,
+// so the table grows without copying itself (a slice that doubles, or
+// grows by a quarter, leaves its old arrays behind as garbage: at a
+// million messages in flight, more than the table itself).
 type table[T any] struct {
-	slots []T
-	free  []uint32
+	blocks []*tableBlock[T]
+	used   uint32 // slots handed out at least once
+	free   uint32 // the first free slot, plus one; 0: none
+}
+
+// tableBlockSlots is how many slots a table block holds.
+const tableBlockSlots = 1024
+
+type tableBlock[T any] struct {
+	slots [tableBlockSlots]T
+	next  [tableBlockSlots]uint32 // of a free slot: the next free one, plus one
+}
+
+// at is slot i.
+func (t *table[T]) at(i uint32) *T {
+	return &t.blocks[i/tableBlockSlots].slots[i%tableBlockSlots]
 }
 
 func (t *table[T]) put(v T) uint32 {
-	if n := len(t.free); n > 0 {
-		i := t.free[n-1]
-		t.free = t.free[:n-1]
-		t.slots[i] = v
-		return i
+	i := t.free - 1
+	if t.free != 0 {
+		t.free = t.blocks[i/tableBlockSlots].next[i%tableBlockSlots]
+	} else {
+		i = t.used
+		t.used++
+		if int(i/tableBlockSlots) == len(t.blocks) {
+			t.blocks = append(t.blocks, new(tableBlock[T]))
+		}
 	}
-	t.slots = append(t.slots, v)
-	return uint32(len(t.slots) - 1)
+	*t.at(i) = v
+	return i
 }
 
 // take returns a slot's value and frees the slot.
 func (t *table[T]) take(i uint32) T {
-	v := t.slots[i]
+	p := t.at(i)
+	v := *p
 	var zero T
-	t.slots[i] = zero // let what it pointed to be collected
-	t.free = append(t.free, i)
+	*p = zero // let what it pointed to be collected
+	t.blocks[i/tableBlockSlots].next[i%tableBlockSlots] = t.free
+	t.free = i + 1
 	return v
 }
 

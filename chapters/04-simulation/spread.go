@@ -3,7 +3,6 @@ package simulation
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"time"
 )
 
@@ -36,13 +35,6 @@ type SpreadResult struct {
 // passes.
 func Spread(cfg SpreadConfig) (SpreadResult, error) {
 	cfg = cfg.withDefaults()
-	var population []PeerID
-	if cfg.Topology == nil {
-		population = make([]PeerID, cfg.Nodes)
-		for i := range population {
-			population[i] = AnyPeer(NodeID(i))
-		}
-	}
 	informed, last := 0, time.Time{}
 	var byRound []int // nodes informed during each round
 	onInformed := func(now time.Time) {
@@ -54,19 +46,11 @@ func Spread(cfg SpreadConfig) (SpreadResult, error) {
 		byRound[r]++
 	}
 	rumor := &MsgRumor{ID: 1, Body: []byte("hello")}
-	var sends *sendBoxes // the Sends all machines make, made once
-	if population != nil {
-		sends = newSendBoxes(cfg.Nodes)
-	}
-	build := func(id NodeID, r *rand.Rand) Machine {
-		rc := RumorConfig{Round: cfg.Round, Fanout: cfg.Fanout,
-			Population: population, Self: AnyPeer(id),
-			OnInformed: onInformed, sends: sends}
-		if id == 0 {
-			rc.Rumor = rumor
-		}
-		return NewRumor(rc, r)
-	}
+	// Every node runs NewRumor's push gossip, Population all the
+	// others when any-to-any; spreadMachines builds the machines side
+	// by side, sharing what they can (rumor_shared.go).
+	build := spreadMachines(cfg, RumorConfig{Round: cfg.Round,
+		Fanout: cfg.Fanout, OnInformed: onInformed}, rumor)
 	net, err := New(Config{Nodes: cfg.Nodes, Seed: cfg.Seed,
 		Topology: cfg.Topology, Latency: cfg.Latency, Loss: cfg.Loss,
 		Trace: cfg.Trace}, build)
@@ -83,7 +67,7 @@ func Spread(cfg SpreadConfig) (SpreadResult, error) {
 	elapsed := last.Sub(Epoch)
 	return SpreadResult{Informed: informed, Time: elapsed,
 		Rounds:  float64(elapsed) / float64(cfg.Round),
-		ByRound: byRound, Stats: net.Stats()}, nil
+		ByRound: byRound, Stats: net.finalStats()}, nil
 }
 
 // docs:end spread

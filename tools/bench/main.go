@@ -12,21 +12,22 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
+
+	"peerchain/tools/command"
 )
 
 func main() {
 	testing.Init() // testing.Benchmark reads -test.benchtime
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
+	command.Main(run)
 }
 
 // options are the runner's flags.
@@ -42,33 +43,48 @@ type options struct {
 	sweeps []int // sizes for the cost-per-event figure
 }
 
-func run(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	o := options{}
-	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of a table")
-	fs.BoolVar(&o.scale, "scale", false, "also print the scaling table (n = 1k to 1M, one process each)")
-	fs.IntVar(&o.runs, "runs", 5, "repetitions of each pair")
-	fs.IntVar(&o.nodes, "nodes", 10_000, "nodes of the simulator pair")
-	fs.IntVar(&o.msgs, "msgs", 20_000, "messages of the throughput pair")
-	fs.IntVar(&o.hops, "hops", 2_000, "round trips of the latency pair")
-	sizes := fs.String("sizes", "1000,10000,100000,1000000", "sizes of the scaling table")
-	sweep := fs.String("sweep", "1000,100000", "sizes the cost per event is compared across (one process each)")
-	benchtime := fs.String("benchtime", "1s", "how long testing.Benchmark runs each measurement")
-	fs.IntVar(&o.child, "child", 0, "run one spread of this many nodes and print its row (used by -scale)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	app := command.Setup(stdout, &cli.App{
+		Name:      "bench",
+		Usage:     "measure every performance figure of issue 9, each as a ratio to its baseline",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of a table"},
+			&cli.BoolFlag{Name: "scale", Usage: "also print the scaling table (n = 1k to 1M, one process each)"},
+			&cli.IntFlag{Name: "runs", Value: 5, Usage: "repetitions of each pair"},
+			&cli.IntFlag{Name: "nodes", Value: 10_000, Usage: "nodes of the simulator pair"},
+			&cli.IntFlag{Name: "msgs", Value: 20_000, Usage: "messages of the throughput pair"},
+			&cli.IntFlag{Name: "hops", Value: 2_000, Usage: "round trips of the latency pair"},
+			&cli.StringFlag{Name: "sizes", Value: "1000,10000,100000,1000000", Usage: "sizes of the scaling table"},
+			&cli.StringFlag{Name: "sweep", Value: "1000,100000", Usage: "sizes the cost per event is compared across (one process each); none: no child processes"},
+			&cli.StringFlag{Name: "benchtime", Value: "1s", Usage: "how long testing.Benchmark runs each measurement"},
+			&cli.IntFlag{Name: "child", Usage: "run one spread of this many nodes and print its row (used by -scale)", Hidden: true},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return fmt.Errorf("bench takes no arguments, got %q", c.Args().Slice())
+			}
+			o := options{json: c.Bool("json"), scale: c.Bool("scale"), runs: c.Int("runs"),
+				nodes: c.Int("nodes"), msgs: c.Int("msgs"), hops: c.Int("hops"), child: c.Int("child")}
+			return bench(o, c.String("sizes"), c.String("sweep"), c.String("benchtime"), stdout)
+		},
+	})
+	return app.RunContext(ctx, args)
+}
+
+// bench runs what the flags ask for.
+func bench(o options, sizes, sweep, benchtime string, stdout io.Writer) error {
 	if f := flag.Lookup("test.benchtime"); f != nil {
-		if err := f.Value.Set(*benchtime); err != nil {
+		if err := f.Value.Set(benchtime); err != nil {
 			return fmt.Errorf("-benchtime: %w", err)
 		}
 	}
 	var err error
-	if o.sizes, err = parseSizes(*sizes); err != nil {
+	if o.sizes, err = parseSizes(sizes); err != nil {
 		return err
 	}
-	if *sweep != "none" { // none: no child processes (the runner's test)
-		if o.sweeps, err = parseSizes(*sweep); err != nil {
+	if sweep != "none" { // none: no child processes (the runner's test)
+		if o.sweeps, err = parseSizes(sweep); err != nil {
 			return err
 		}
 	}
