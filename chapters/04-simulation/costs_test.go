@@ -188,3 +188,16 @@ func TestEmit(t *testing.T) {
 	assert.Equal(t, 3, streamed)
 	assert.Equal(t, uint64(3), net.Stats().Emitted)
 }
+
+// TestNilMessage: a typed nil message is refused as SendFailed, as on the
+// real driver, instead of crashing in Encode.
+func TestNilMessage(t *testing.T) {
+	net, s := newStoryNetwork(t, Config{Nodes: 2, Topology: Line()})
+	require.NoError(t, net.RunFor(0))
+	s.lines = nil
+	var m *MsgRumor
+	require.NoError(t, net.Act(0, Send{To: 1, Msg: m}))
+	require.NoError(t, net.RunFor(time.Second))
+	require.Len(t, s.lines, 1)
+	assert.Contains(t, s.lines[0], "command not in the registry: nil message")
+}

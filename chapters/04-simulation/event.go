@@ -137,11 +137,11 @@ func (e SendFailed) String() string {
 
 // describe names a message, in detail if it says how.
 func describe(m wire.Message) string {
+	if isNil(m) {
+		return "nil message"
+	}
 	if s, ok := m.(fmt.Stringer); ok {
 		return s.String()
-	}
-	if m == nil {
-		return "nil message"
 	}
 	return m.Command()
 }

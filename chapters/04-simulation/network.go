@@ -455,7 +455,7 @@ func (n *Network) peerOf(id NodeID, p PeerID) (NodeID, *conn, uint8, bool) {
 // there: an encoding error, a payload over its limit, or a command the
 // network's registry does not know.
 func (n *Network) measure(msg wire.Message) (int, error) {
-	if msg == nil {
+	if isNil(msg) {
 		return 0, fmt.Errorf("%w: nil message", ErrNotRegistered)
 	}
 	if sameMessage(msg, n.measured.msg) {

@@ -118,7 +118,9 @@ func (m *Rumor) Handle(now time.Time, ev Event) []Action {
 			out = m.learn(out, now, r)
 		}
 	case TimerFired:
-		out = m.push(out)
+		if ev.Timer == roundTimer && m.rumor != nil {
+			out = m.push(out)
+		}
 	}
 	m.cfg.out = out
 	return out

@@ -123,3 +123,12 @@ func TestMsgRumorRejectsLongBody(t *testing.T) {
 	m := MsgRumor{Body: make([]byte, MaxRumorBody+1)}
 	assert.ErrorIs(t, m.Encode(&bytes.Buffer{}), wire.ErrTooLong)
 }
+
+// TestRumorIgnoresOtherTimers: a timer that is not its round timer (a
+// wrapping machine's own) does not make an uninformed node push.
+func TestRumorIgnoresOtherTimers(t *testing.T) {
+	m := NewRumor(RumorConfig{Round: time.Second, Fanout: 1, Population: []PeerID{1, 2}, Self: 1},
+		rand.New(rand.NewPCG(1, 2)))
+	assert.Empty(t, m.Handle(Epoch, TimerFired{Timer: roundTimer + 1}))
+	assert.Empty(t, m.Handle(Epoch, TimerFired{Timer: roundTimer}), "not informed: nothing to push")
+}
