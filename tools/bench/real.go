@@ -62,20 +62,24 @@ func registry() *wire.Registry {
 	return reg
 }
 
-// blob is a message of up to 2 MiB of raw bytes, for the decode figure.
+// blob is a message of up to 2 MiB of bytes, for the decode figure.
 type blob struct{ data []byte }
 
 func (*blob) Command() string    { return "blob" }
 func (*blob) MaxPayload() uint32 { return 2 << 20 }
-func (b *blob) Encode(w io.Writer) error {
-	_, err := w.Write(b.data)
-	return err
-}
+func (b *blob) Encode(w io.Writer) error { return wire.WriteVarBytes(w, b.data) }
+
+// Decode reads the bytes as any message's byte field is read: with
+// wire.ReadVarBytes, which takes them from the payload without a copy.
 func (b *blob) Decode(r io.Reader) error {
 	var err error
-	b.data, err = io.ReadAll(r)
+	b.data, err = wire.ReadVarBytes(r, blobMax)
 	return err
 }
+
+// blobMax is the most bytes a blob carries: its payload limit, less the
+// length in front of them.
+const blobMax = 2<<20 - 5
 
 // decodeAllocs is the MB wire.ReadMessage allocates to read one message
 // with a 1 MiB payload.
