@@ -65,8 +65,8 @@ func registry() *wire.Registry {
 // blob is a message of up to 2 MiB of bytes, for the decode figure.
 type blob struct{ data []byte }
 
-func (*blob) Command() string    { return "blob" }
-func (*blob) MaxPayload() uint32 { return 2 << 20 }
+func (*blob) Command() string            { return "blob" }
+func (*blob) MaxPayload() uint32         { return 2 << 20 }
 func (b *blob) Encode(w io.Writer) error { return wire.WriteVarBytes(w, b.data) }
 
 // Decode reads the bytes as any message's byte field is read: with
