@@ -42,7 +42,7 @@ type Options struct {
 }
 
 // experiments is every experiment, in chapter order.
-var experiments = []Experiment{pittel}
+var experiments = []Experiment{pittel, discoveryBootstrap, discoveryEclipse, discoveryChurn}
 
 // docsImages is where -docs writes, from the repository root.
 const docsImages = "docs/chapters/img"
