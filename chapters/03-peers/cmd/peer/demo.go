@@ -13,9 +13,14 @@ import (
 	peers "peerchain/chapters/03-peers"
 )
 
-// acceptRetry is how long the accept loop waits after a failed Accept
-// (say, out of file descriptors) before it tries again.
-const acceptRetry = 100 * time.Millisecond
+// How long the accept loop waits after a failed Accept (too many open
+// files, say): as net/http's Server does, and as chapter 01's node and
+// chapter 04's real driver do, 5 ms and doubling while failures last, up
+// to a second, and 5 ms again after a success.
+const (
+	acceptRetryFirst = 5 * time.Millisecond
+	acceptRetryMax   = time.Second
+)
 
 // networks are the magics --network names.
 var networks = map[string]wire.Magic{
@@ -143,6 +148,7 @@ func (n *node) goFunc(f func()) {
 
 // acceptLoop serves every connection ln accepts, until ln closes.
 func (n *node) acceptLoop(ctx context.Context, ln net.Listener) {
+	wait := acceptRetryFirst
 	for {
 		conn, err := ln.Accept()
 		if errors.Is(err, net.ErrClosed) {
@@ -151,12 +157,14 @@ func (n *node) acceptLoop(ctx context.Context, ln net.Listener) {
 		if err != nil {
 			n.out.error(err)
 			select {
-			case <-time.After(acceptRetry):
+			case <-time.After(wait):
+				wait = min(2*wait, acceptRetryMax)
 				continue
 			case <-ctx.Done():
 				return
 			}
 		}
+		wait = acceptRetryFirst
 		n.goFunc(func() { n.serve(ctx, conn, true) })
 	}
 }
