@@ -105,7 +105,7 @@ func (c *labConn) handshake() error {
 		}
 	}
 	if c.version == nil {
-		return errors.New("Step said Ready, but no version came")
+		return errors.New("your Step said Ready, but no version came")
 	}
 	return nil
 }
@@ -159,7 +159,7 @@ func (c *labConn) send(cmd string) error {
 	case wire.CmdVerAck:
 		msg = &wire.MsgVerAck{}
 	default:
-		return fmt.Errorf("Step answered with %q; a handshake only sends version and verack", cmd)
+		return fmt.Errorf("your Step answered with %q; a handshake only sends version and verack", cmd)
 	}
 	return c.write(msg)
 }
