@@ -38,7 +38,8 @@ type Experiment struct {
 
 // Options tune a run.
 type Options struct {
-	Runs int // seeded runs per setting; 0: the experiment's own choice
+	Runs    int // seeded runs per setting; 0: the experiment's own choice
+	Minutes int // virtual minutes, for an experiment that runs in time; 0: its own
 }
 
 // experiments is every experiment, in chapter order.
@@ -62,6 +63,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object instead of a table"},
 			&cli.StringFlag{Name: "svg", Usage: "also write the chart to `FILE`"},
 			&cli.IntFlag{Name: "runs", Usage: "seeded runs per setting (default: the experiment's own)"},
+			&cli.IntFlag{Name: "minutes", Usage: "virtual minutes to run, for churn (default: the experiment's own)"},
 		}
 	}
 	var commands []*cli.Command
@@ -88,7 +90,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	app := command.Setup(stdout, &cli.App{
 		Name:         "experiments",
 		Usage:        "run a simulation experiment and print what it found",
-		UsageText:    "experiments NAME [-json] [-svg FILE] [-runs N]\nexperiments -docs\nexperiments help",
+		UsageText:    "experiments NAME [-json] [-svg FILE] [-runs N] [-minutes N]\nexperiments -docs\nexperiments help",
 		Commands:     commands,
 		OnUsageError: usageError,
 		// The flags of a run may come before its name too, as in
@@ -129,7 +131,7 @@ func runOne(c *cli.Context, stdout io.Writer, e Experiment) error {
 		}
 		return top
 	}
-	opts := Options{Runs: pick("runs").Int("runs")}
+	opts := Options{Runs: pick("runs").Int("runs"), Minutes: pick("minutes").Int("minutes")}
 	res, err := e.Run(opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", e.Name, err)
