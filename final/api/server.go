@@ -1,0 +1,354 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Bounds on the server: every phase of a request has a deadline, and
+// every body a size.
+const (
+	ReadHeaderTimeout = 5 * time.Second  // the request line and headers
+	ReadTimeout       = 10 * time.Second // the whole request, body included
+	WriteTimeout      = 10 * time.Second // an answer; for the stream, each event
+	IdleTimeout       = 60 * time.Second // a kept-alive connection between requests
+	// RequestTimeout bounds a Backend call: the node answers between
+	// two events, so a slow answer means a node in trouble.
+	RequestTimeout = 5 * time.Second
+	// ShutdownTimeout is how long Serve waits for requests under way
+	// when it stops, before it closes their connections.
+	ShutdownTimeout = 2 * time.Second
+	MaxHeaderBytes  = 16 << 10
+	// MaxBodyBytes bounds a request body: the largest, a ban, is a
+	// few hundred bytes.
+	MaxBodyBytes = 4 << 10
+	// StreamKeepalive is how often an idle event stream gets a comment
+	// line, so that proxies and clients know it is alive.
+	StreamKeepalive = 15 * time.Second
+	// MaxReasonLen bounds the reason of a ban a client asks for.
+	MaxReasonLen = 256
+)
+
+// ErrBadRequest is what a Backend error that is the caller's fault
+// matches (errors.Is): the server answers it with 400 instead of 500.
+// Make one with BadRequest.
+var ErrBadRequest = errors.New("bad request")
+
+// BadRequest is err as the caller's fault: its message unchanged, and
+// errors.Is(it, ErrBadRequest).
+func BadRequest(err error) error { return badRequest{err} }
+
+type badRequest struct{ error }
+
+func (badRequest) Is(target error) bool { return target == ErrBadRequest }
+func (e badRequest) Unwrap() error      { return e.error }
+
+// Config configures a Server.
+type Config struct {
+	Backend Backend
+	Events  *Hub
+	// Token is what mutating calls must send as "Authorization: Bearer
+	// TOKEN"; it must not be empty.
+	Token string
+	// Logger gets a line for each request that failed on the node's
+	// side (500). Nil: none.
+	Logger *slog.Logger
+}
+
+// Server serves the API.
+type Server struct {
+	cfg   Config
+	mux   *http.ServeMux
+	allow map[string][]string // path -> its methods, for 405s
+}
+
+// New returns a server for cfg.
+func New(cfg Config) (*Server, error) {
+	switch {
+	case cfg.Backend == nil:
+		return nil, errors.New("api: no Backend")
+	case cfg.Events == nil:
+		return nil, errors.New("api: no Events hub")
+	case cfg.Token == "":
+		return nil, errors.New("api: no Token")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), allow: make(map[string][]string)}
+	s.route("GET", "/status", s.status)
+	s.route("GET", "/peers", s.peers)
+	s.route("GET", "/addrbook", s.book)
+	s.route("GET", "/bans", s.bans)
+	s.route("POST", "/bans", s.auth(s.ban))
+	s.route("POST", "/connect", s.auth(s.connect))
+	s.route("GET", "/events", s.events)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Errorf("no such endpoint: %s (the API is under %s/)", r.URL.Path, Version))
+	})
+	return s, nil
+}
+
+// Handler is the server's handler, for tests and for mounting it.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Serve serves the API on ln until ctx ends, then shuts down: requests
+// under way get ShutdownTimeout to finish, and event streams end.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.cfg.Events.Close() // streams end, so Shutdown need not wait for them
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	<-errc
+	return err
+}
+
+// route adds a handler for method and path (under Version). A path's
+// other methods get 405, in JSON.
+func (s *Server) route(method, path string, h http.HandlerFunc) {
+	full := Version + path
+	s.mux.Handle(method+" "+full, h)
+	if method == "GET" {
+		s.mux.Handle("HEAD "+full, h)
+	}
+	allowed, seen := s.allow[full]
+	s.allow[full] = append(allowed, method)
+	if seen {
+		return
+	}
+	s.mux.HandleFunc(full, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", strings.Join(s.allow[full], ", "))
+		writeError(w, http.StatusMethodNotAllowed, fmt.Errorf("%s %s: method not allowed (allowed: %s)",
+			r.Method, full, strings.Join(s.allow[full], ", ")))
+	})
+}
+
+// auth lets a request through only with the right token.
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !checkToken(r.Header.Get("Authorization"), s.cfg.Token) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="peerchain"`)
+			writeError(w, http.StatusUnauthorized, errToken)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	answer(s, w, r, s.cfg.Backend.Status)
+}
+
+func (s *Server) peers(w http.ResponseWriter, r *http.Request) {
+	answer(s, w, r, func(ctx context.Context) ([]Peer, error) {
+		ps, err := s.cfg.Backend.Peers(ctx)
+		if ps == nil {
+			ps = []Peer{} // [] rather than null
+		}
+		return ps, err
+	})
+}
+
+func (s *Server) book(w http.ResponseWriter, r *http.Request) {
+	answer(s, w, r, s.cfg.Backend.Book)
+}
+
+func (s *Server) bans(w http.ResponseWriter, r *http.Request) {
+	answer(s, w, r, func(ctx context.Context) ([]Ban, error) {
+		bs, err := s.cfg.Backend.Bans(ctx)
+		if bs == nil {
+			bs = []Ban{}
+		}
+		return bs, err
+	})
+}
+
+func (s *Server) ban(w http.ResponseWriter, r *http.Request) {
+	var req BanRequest
+	if !readBody(w, r, &req) {
+		return
+	}
+	if err := req.check(); err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	answer(s, w, r, func(ctx context.Context) (Ban, error) { return s.cfg.Backend.Ban(ctx, req) })
+}
+
+func (req BanRequest) check() error {
+	if req.Addr == "" {
+		return errors.New(`ban: "addr" is missing`)
+	}
+	if len(req.Reason) > MaxReasonLen {
+		return fmt.Errorf("ban: reason longer than %d bytes", MaxReasonLen)
+	}
+	return nil
+}
+
+func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
+	var req ConnectRequest
+	if !readBody(w, r, &req) {
+		return
+	}
+	if req.Addr == "" {
+		writeError(w, http.StatusBadRequest, errors.New(`connect: "addr" is missing`))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	if err := s.cfg.Backend.Connect(ctx, req.Addr); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, req)
+}
+
+// events streams what the node publishes, as server-sent events:
+//
+//	id: 7
+//	event: banned
+//	data: {"seq":7,"at":"...","type":"banned","data":{...}}
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	sub, err := s.cfg.Events.Subscribe()
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, err)
+		return
+	}
+	defer sub.Close()
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{}) // the request is read; the stream is long
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	send := func(format string, args ...any) bool {
+		if err := rc.SetWriteDeadline(time.Now().Add(WriteTimeout)); err != nil {
+			return false
+		}
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !send(": peerchain events\n\n") {
+		return
+	}
+	keepalive := time.NewTicker(StreamKeepalive)
+	defer keepalive.Stop()
+	for {
+		select {
+		case ev := <-sub.ch:
+			raw, _ := json.Marshal(ev) // an Event always encodes
+			if !send("id: %d\nevent: %s\ndata: %s\n\n", ev.Seq, ev.Type, raw) {
+				return
+			}
+		case <-keepalive.C:
+			if !send(": keepalive\n\n") {
+				return
+			}
+		case <-sub.done:
+			return
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+// answer runs a Backend call with RequestTimeout and writes its result.
+func answer[T any](s *Server, w http.ResponseWriter, r *http.Request, call func(context.Context) (T, error)) {
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	v, err := call(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// fail writes a Backend error: 400 if it is the caller's, 503 if the
+// node is too busy or stopping, 500 otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, ErrBadRequest):
+		code = http.StatusBadRequest
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrUnavailable):
+		code = http.StatusServiceUnavailable
+	}
+	if code != http.StatusBadRequest {
+		s.cfg.Logger.Warn("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeError(w, code, err)
+}
+
+// ErrUnavailable is wrapped by a Backend error that says the node cannot
+// answer now (it is stopping): 503.
+var ErrUnavailable = errors.New("node unavailable")
+
+// readBody decodes a JSON body of at most MaxBodyBytes into v, or
+// answers the error itself and returns false.
+func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.More() {
+			err = errors.New("more than one JSON value")
+		} else if _, e := io.Copy(io.Discard, body); e != nil {
+			err = e
+		}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("request body over %d bytes", MaxBodyBytes))
+	case errors.Is(err, io.EOF):
+		writeError(w, http.StatusBadRequest, errors.New("request body is empty: want JSON"))
+	default:
+		writeError(w, http.StatusBadRequest, fmt.Errorf("request body: %v", err))
+	}
+	return false
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v) // the client went away, or the deadline passed: nothing to do
+}
+
+func writeError(w http.ResponseWriter, code int, err error) {
+	writeJSON(w, code, Error{Error: err.Error()})
+}

@@ -1,0 +1,425 @@
+package api
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// fakeBackend answers from fixed values and records what it was asked.
+type fakeBackend struct {
+	mu        sync.Mutex
+	err       error // every call fails with it, if set
+	bans      []BanRequest
+	connected []string
+}
+
+func (f *fakeBackend) fail() error { f.mu.Lock(); defer f.mu.Unlock(); return f.err }
+
+func (f *fakeBackend) Status(context.Context) (Status, error) {
+	return Status{UserAgent: "/peerchain:0.1/", Network: "devnet", Listen: "127.0.0.1:7000",
+		Started: t0, Inbound: 1, Outbound: 2, OutboundTarget: 4, Book: Book{New: 3, Tried: 2}, Bans: 1}, f.fail()
+}
+func (f *fakeBackend) Peers(context.Context) ([]Peer, error) {
+	return []Peer{{ID: 1, Addr: "127.0.0.1:7001", Remote: "127.0.0.1:7001", Kind: "outbound", UserAgent: "/peerchain:0.1/", Since: t0}}, f.fail()
+}
+func (f *fakeBackend) Book(context.Context) (Book, error) { return Book{New: 3, Tried: 2}, f.fail() }
+func (f *fakeBackend) Bans(context.Context) ([]Ban, error) {
+	return nil, f.fail() // none: the API says []
+}
+func (f *fakeBackend) Ban(_ context.Context, req BanRequest) (Ban, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if req.Addr == "nonsense" {
+		return Ban{}, BadRequest(fmt.Errorf("%q is not an address", req.Addr))
+	}
+	f.bans = append(f.bans, req)
+	return Ban{Key: req.Addr, Until: t0.Add(24 * time.Hour), Reason: req.Reason}, f.err
+}
+func (f *fakeBackend) Connect(_ context.Context, addr string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.connected = append(f.connected, addr)
+	return f.err
+}
+
+const token = "s3cret"
+
+func newTestServer(t *testing.T, b Backend) (*Server, *Hub) {
+	t.Helper()
+	hub := NewHub()
+	s, err := New(Config{Backend: b, Events: hub, Token: token})
+	require.NoError(t, err)
+	return s, hub
+}
+
+func do(t *testing.T, h http.Handler, method, path, auth, body string) (int, http.Header, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w.Code, w.Header(), w.Body.String()
+}
+
+func TestEndpoints(t *testing.T) {
+	s, _ := newTestServer(t, &fakeBackend{})
+	tests := []struct {
+		name     string
+		method   string
+		path     string
+		auth     string
+		body     string
+		wantCode int
+		wantJSON string
+	}{
+		{name: "status", method: "GET", path: "/api/v1/status", wantCode: 200, wantJSON: `{"user_agent":"/peerchain:0.1/","network":"devnet",
+			"listen":"127.0.0.1:7000","api":"","started":"2025-03-01T12:00:00Z","uptime":"","inbound":1,"outbound":2,
+			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1}`},
+		{name: "peers", method: "GET", path: "/api/v1/peers", wantCode: 200, wantJSON: `[{"id":1,"addr":"127.0.0.1:7001",
+			"remote":"127.0.0.1:7001","inbound":false,"kind":"outbound","user_agent":"/peerchain:0.1/","since":"2025-03-01T12:00:00Z","score":0}]`},
+		{name: "address book", method: "GET", path: "/api/v1/addrbook", wantCode: 200, wantJSON: `{"new":3,"tried":2}`},
+		{name: "no bans is an empty list", method: "GET", path: "/api/v1/bans", wantCode: 200, wantJSON: `[]`},
+		{name: "ban", method: "POST", path: "/api/v1/bans", auth: "Bearer " + token,
+			body: `{"addr":"127.0.0.1:7009","reason":"test"}`, wantCode: 200,
+			wantJSON: `{"key":"127.0.0.1:7009","until":"2025-03-02T12:00:00Z","reason":"test"}`},
+		{name: "connect", method: "POST", path: "/api/v1/connect", auth: "Bearer " + token,
+			body: `{"addr":"127.0.0.1:7010"}`, wantCode: 202, wantJSON: `{"addr":"127.0.0.1:7010"}`},
+		{name: "an unknown path", method: "GET", path: "/api/v1/blocks", wantCode: 404,
+			wantJSON: `{"error":"no such endpoint: /api/v1/blocks (the API is under /api/v1/)"}`},
+		{name: "a wrong method", method: "DELETE", path: "/api/v1/bans", wantCode: 405,
+			wantJSON: `{"error":"DELETE /api/v1/bans: method not allowed (allowed: GET, POST)"}`},
+		{name: "POST on a read-only path", method: "POST", path: "/api/v1/status", wantCode: 405,
+			wantJSON: `{"error":"POST /api/v1/status: method not allowed (allowed: GET)"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, h, body := do(t, s.Handler(), tt.method, tt.path, tt.auth, tt.body)
+			assert.Equal(t, tt.wantCode, code)
+			assert.Equal(t, "application/json", h.Get("Content-Type"))
+			assert.JSONEq(t, tt.wantJSON, body)
+		})
+	}
+}
+
+func TestToken(t *testing.T) {
+	tests := []struct {
+		name     string
+		auth     string
+		wantCode int
+	}{
+		{name: "missing", auth: "", wantCode: 401},
+		{name: "wrong", auth: "Bearer nope", wantCode: 401},
+		{name: "not a bearer", auth: "Basic " + token, wantCode: 401},
+		{name: "right", auth: "Bearer " + token, wantCode: 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &fakeBackend{}
+			s, _ := newTestServer(t, b)
+			code, h, body := do(t, s.Handler(), "POST", "/api/v1/bans", tt.auth, `{"addr":"127.0.0.1:7009"}`)
+			assert.Equal(t, tt.wantCode, code)
+			if tt.wantCode == 401 {
+				assert.Contains(t, body, "needs the node's API token")
+				assert.Contains(t, h.Get("WWW-Authenticate"), "Bearer")
+				assert.Empty(t, b.bans, "the backend is not asked")
+			} else {
+				assert.Len(t, b.bans, 1)
+			}
+		})
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	auth := "Bearer " + token
+	tests := []struct {
+		name     string
+		path     string
+		body     string
+		wantCode int
+		wantErr  string
+	}{
+		{name: "a body over the limit", path: "/api/v1/bans",
+			body: `{"addr":"` + strings.Repeat("x", MaxBodyBytes) + `"}`, wantCode: 413, wantErr: "request body over 4096 bytes"},
+		{name: "no body", path: "/api/v1/connect", body: "", wantCode: 400, wantErr: "request body is empty"},
+		{name: "not JSON", path: "/api/v1/connect", body: "addr=x", wantCode: 400, wantErr: "request body: invalid character"},
+		{name: "an unknown field", path: "/api/v1/connect", body: `{"address":"x"}`, wantCode: 400, wantErr: `unknown field "address"`},
+		{name: "two values", path: "/api/v1/connect", body: `{"addr":"x"}{"addr":"y"}`, wantCode: 400, wantErr: "more than one JSON value"},
+		{name: "connect without an address", path: "/api/v1/connect", body: `{}`, wantCode: 400, wantErr: `"addr" is missing`},
+		{name: "ban without an address", path: "/api/v1/bans", body: `{"reason":"x"}`, wantCode: 400, wantErr: `"addr" is missing`},
+		{name: "a long reason", path: "/api/v1/bans", body: `{"addr":"a","reason":"` + strings.Repeat("r", MaxReasonLen+1) + `"}`, wantCode: 400, wantErr: "reason longer than 256"},
+		{name: "what the node refuses", path: "/api/v1/bans", body: `{"addr":"nonsense"}`, wantCode: 400, wantErr: `"nonsense" is not an address`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newTestServer(t, &fakeBackend{})
+			code, _, body := do(t, s.Handler(), "POST", tt.path, auth, tt.body)
+			assert.Equal(t, tt.wantCode, code)
+			var e Error
+			require.NoError(t, json.Unmarshal([]byte(body), &e), body)
+			assert.Contains(t, e.Error, tt.wantErr)
+		})
+	}
+}
+
+func TestBackendErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		wantCode int
+	}{
+		{name: "the node fails", err: errors.New("disk on fire"), wantCode: 500},
+		{name: "the node is stopping", err: fmt.Errorf("%w: stopped", ErrUnavailable), wantCode: 503},
+		{name: "the node is too slow", err: context.DeadlineExceeded, wantCode: 503},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newTestServer(t, &fakeBackend{err: tt.err})
+			code, _, body := do(t, s.Handler(), "GET", "/api/v1/status", "", "")
+			assert.Equal(t, tt.wantCode, code)
+			assert.JSONEq(t, fmt.Sprintf(`{"error":%q}`, tt.err.Error()), body)
+		})
+	}
+}
+
+func TestNewChecksConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{name: "no backend", cfg: Config{Events: NewHub(), Token: "t"}, want: "no Backend"},
+		{name: "no hub", cfg: Config{Backend: &fakeBackend{}, Token: "t"}, want: "no Events"},
+		{name: "no token", cfg: Config{Backend: &fakeBackend{}, Events: NewHub()}, want: "no Token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+// serve runs a server on a free loopback port until the test ends.
+func serve(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done)
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// stream opens the event stream and returns its lines.
+func stream(t *testing.T, base string) (*bufio.Scanner, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/events", nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+	sc := bufio.NewScanner(resp.Body)
+	require.True(t, sc.Scan())
+	require.Equal(t, ": peerchain events", sc.Text(), "the stream opens with a comment")
+	return sc, func() { cancel(); resp.Body.Close() }
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestEventStream(t *testing.T) {
+	s, hub := newTestServer(t, &fakeBackend{})
+	base := serve(t, s)
+	sc, stop := stream(t, base)
+	defer stop()
+	waitFor(t, "the stream is subscribed", func() bool { return hub.Subscribers() == 1 })
+
+	hub.Publish(t0, "banned", map[string]string{"addr": "127.0.0.1:7666"})
+	hub.Publish(t0, "odd", func() {}) // does not encode: sent as text
+	var lines []string
+	for len(lines) < 7 && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	assert.Equal(t, []string{
+		"", // the end of the opening comment's event
+		"id: 1",
+		"event: banned",
+		`data: {"seq":1,"at":"2025-03-01T12:00:00Z","type":"banned","data":{"addr":"127.0.0.1:7666"}}`,
+		"",
+		"id: 2",
+		"event: odd",
+	}, lines)
+	require.True(t, sc.Scan())
+	assert.Contains(t, sc.Text(), `"data":{"text":"0x`)
+	stop()
+	waitFor(t, "a closed stream unsubscribes", func() bool { return hub.Subscribers() == 0 })
+}
+
+func TestEventStreamLimits(t *testing.T) {
+	t.Run("too many streams", func(t *testing.T) {
+		s, hub := newTestServer(t, &fakeBackend{})
+		for range MaxSubscribers {
+			_, err := hub.Subscribe()
+			require.NoError(t, err)
+		}
+		code, _, body := do(t, s.Handler(), "GET", "/api/v1/events", "", "")
+		assert.Equal(t, 503, code)
+		assert.Contains(t, body, "too many event streams")
+	})
+	t.Run("a stream that falls behind is cut off", func(t *testing.T) {
+		hub := NewHub()
+		sub, err := hub.Subscribe()
+		require.NoError(t, err)
+		for range SubscriberBuffer {
+			hub.Publish(t0, "x", 1)
+		}
+		select {
+		case <-sub.done:
+			t.Fatal("cut off while its buffer still had room")
+		default:
+		}
+		hub.Publish(t0, "x", 1) // one too many: Publish does not wait
+		<-sub.done
+		assert.Equal(t, 0, hub.Subscribers())
+	})
+}
+
+func TestServeStopsStreams(t *testing.T) {
+	s, hub := newTestServer(t, &fakeBackend{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	sc, stop := stream(t, "http://"+ln.Addr().String())
+	defer stop()
+	waitFor(t, "the stream is subscribed", func() bool { return hub.Subscribers() == 1 })
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(2 * ShutdownTimeout):
+		t.Fatal("Serve did not stop")
+	}
+	for sc.Scan() { // the stream ends
+	}
+	_, err = http.Get("http://" + ln.Addr().String() + "/api/v1/status")
+	assert.Error(t, err, "the server is gone")
+}
+
+func TestServeAnswers(t *testing.T) {
+	s, _ := newTestServer(t, &fakeBackend{})
+	base := serve(t, s)
+	resp, err := http.Get(base + "/api/v1/status")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"network": "devnet"`)
+}
+
+func TestCheckListen(t *testing.T) {
+	tests := []struct {
+		name    string
+		addr    string
+		public  bool
+		wantErr string
+	}{
+		{name: "loopback", addr: "127.0.0.1:8334"},
+		{name: "another loopback", addr: "127.0.0.2:0"},
+		{name: "IPv6 loopback", addr: "[::1]:8334"},
+		{name: "localhost", addr: "localhost:8334"},
+		{name: "every interface", addr: ":8334", wantErr: "not a loopback address"},
+		{name: "every interface, public", addr: ":8334", public: true},
+		{name: "a LAN address", addr: "192.168.1.5:8334", wantErr: "--api-public"},
+		{name: "a LAN address, public", addr: "192.168.1.5:8334", public: true},
+		{name: "no port", addr: "127.0.0.1", wantErr: "want HOST:PORT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckListen(tt.addr, tt.public)
+			if tt.wantErr == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorContains(t, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCookie(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, CookieFile)
+	require.NoError(t, os.WriteFile(path, []byte("old\n"), 0o644)) // left by an older run, too open
+
+	tok, err := WriteCookie(path)
+	require.NoError(t, err)
+	assert.Len(t, tok, 2*tokenBytes)
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, CookieMode, info.Mode().Perm())
+	got, err := ReadCookie(path)
+	require.NoError(t, err)
+	assert.Equal(t, tok, got)
+
+	again, err := WriteCookie(path)
+	require.NoError(t, err)
+	assert.NotEqual(t, tok, again, "a fresh token each start")
+
+	tests := []struct {
+		name    string
+		content *string
+		wantErr string
+	}{
+		{name: "missing", wantErr: "is the node running"},
+		{name: "empty", content: ptr("\n"), wantErr: "empty"},
+		{name: "too long", content: ptr(strings.Repeat("x", maxCookieSize+1)), wantErr: "longer than 1024"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), CookieFile)
+			if tt.content != nil {
+				require.NoError(t, os.WriteFile(p, []byte(*tt.content), CookieMode))
+			}
+			_, err := ReadCookie(p)
+			assert.ErrorContains(t, err, tt.wantErr)
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

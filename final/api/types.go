@@ -1,0 +1,92 @@
+// Package api is the final node's HTTP JSON API, under /api/v1: what the
+// node knows (status, peers, address book, bans), a server-sent-events
+// stream of what it emits, and the calls that change it (ban, connect),
+// which need the token from the node's cookie file.
+//
+// The server knows nothing of how the node works: it asks a Backend, and
+// streams what the node Publishes to its Hub.
+package api
+
+import (
+	"context"
+	"time"
+)
+
+// Version is the API's path prefix. A change that breaks a client gets
+// a new one.
+const Version = "/api/v1"
+
+// Backend is what the server asks. Each call is quick and safe from any
+// goroutine; the final node answers them through its driver's Query.
+type Backend interface {
+	Status(ctx context.Context) (Status, error)
+	Peers(ctx context.Context) ([]Peer, error)
+	Book(ctx context.Context) (Book, error)
+	Bans(ctx context.Context) ([]Ban, error)
+	// Ban bans an address for a while. An error that matches
+	// ErrBadRequest (see BadRequest) is the caller's fault: 400.
+	Ban(ctx context.Context, req BanRequest) (Ban, error)
+	// Connect asks the node to dial an address.
+	Connect(ctx context.Context, addr string) error
+}
+
+// Status is GET /api/v1/status.
+type Status struct {
+	Name           string    `json:"name,omitempty"` // the devnet's name for the node
+	UserAgent      string    `json:"user_agent"`
+	Network        string    `json:"network"`
+	Listen         string    `json:"listen"`
+	API            string    `json:"api"`
+	Started        time.Time `json:"started"`
+	Uptime         string    `json:"uptime"`
+	Inbound        int       `json:"inbound"`
+	Outbound       int       `json:"outbound"`
+	OutboundTarget int       `json:"outbound_target"`
+	Book           Book      `json:"addrbook"`
+	Bans           int       `json:"bans"`
+}
+
+// Peers is the number of connected peers.
+func (s Status) Peers() int { return s.Inbound + s.Outbound }
+
+// Peer is one connected peer, in GET /api/v1/peers.
+type Peer struct {
+	ID        uint64    `json:"id"`
+	Addr      string    `json:"addr"`   // where it listens
+	Remote    string    `json:"remote"` // the far end of the connection
+	Inbound   bool      `json:"inbound"`
+	Kind      string    `json:"kind"` // outbound, inbound, feeler, seed
+	UserAgent string    `json:"user_agent"`
+	Since     time.Time `json:"since"`
+	Score     int       `json:"score"` // misbehaviour points
+}
+
+// Book is GET /api/v1/addrbook: the address book's size.
+type Book struct {
+	New   int `json:"new"`
+	Tried int `json:"tried"`
+}
+
+// Ban is one banned address, in GET /api/v1/bans.
+type Ban struct {
+	Key    string    `json:"key"`
+	Until  time.Time `json:"until"`
+	Reason string    `json:"reason"`
+}
+
+// BanRequest is the body of POST /api/v1/bans: ban the peer connected
+// at Addr, for the node's ban duration (chapter 05's BanDuration).
+type BanRequest struct {
+	Addr   string `json:"addr"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// ConnectRequest is the body of POST /api/v1/connect.
+type ConnectRequest struct {
+	Addr string `json:"addr"`
+}
+
+// Error is the body of every answer that is not a success.
+type Error struct {
+	Error string `json:"error"`
+}

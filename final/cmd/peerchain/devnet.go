@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	discovery "peerchain/chapters/05-discovery"
+	"peerchain/final/devnet"
+)
+
+var devnetCommand = &cli.Command{
+	Name:  "devnet",
+	Usage: "run a local network of nodes, with a live summary, until Ctrl-C",
+	Description: "Starts -n node processes on 127.0.0.1 (this same program, as `peerchain node`),\n" +
+		"node0 the seed of the others, each with its own data directory under --dir (a\n" +
+		"fresh temporary one unless you give it). Each node's lines come prefixed with\n" +
+		"its name, in its colour; below them, a summary of every node's peers, from\n" +
+		"their APIs. Ctrl-C stops every node cleanly and prints a closing summary.",
+	Before: setColor,
+	Flags: []cli.Flag{
+		&cli.IntFlag{Name: "nodes", Aliases: []string{"n"}, EnvVars: []string{"PEERCHAIN_NODES"},
+			Value: devnet.DefaultNodes, Usage: "how many nodes, 1 to " + strconv.Itoa(devnet.MaxNodes)},
+		&cli.StringFlag{Name: "dir", EnvVars: []string{"PEERCHAIN_DEVNET_DIR"},
+			Usage: "keep the nodes' data directories in `DIR` (default: a temporary one, removed at the end)"},
+		&cli.BoolFlag{Name: "restart", EnvVars: []string{"PEERCHAIN_RESTART"},
+			Usage: "restart a node that dies"},
+		&cli.DurationFlag{Name: "grace", EnvVars: []string{"PEERCHAIN_GRACE"}, Value: devnet.DefaultGrace,
+			Usage: "how long nodes get to stop after Ctrl-C before they are killed"},
+		&cli.DurationFlag{Name: "poll", EnvVars: []string{"PEERCHAIN_POLL"}, Value: devnet.DefaultPollInterval,
+			Usage: "how often to ask every node for its status"},
+		&cli.IntFlag{Name: "outbound", EnvVars: []string{"PEERCHAIN_OUTBOUND"},
+			DefaultText: strconv.Itoa(discovery.DefaultOutboundTarget), Usage: "each node keeps `N` outbound connections"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"PEERCHAIN_QUIET"},
+			Usage: "show the summary and the devnet's own events, not the nodes' log lines"},
+		logJSONFlag, noColorFlag,
+	},
+	Action: runDevnet,
+}
+
+func runDevnet(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return fmt.Errorf("devnet takes no arguments: for 3 nodes, say -n 3")
+	}
+	if n := c.Int("nodes"); n < 1 || n > devnet.MaxNodes {
+		return fmt.Errorf("-n %d: want 1 to %d nodes", n, devnet.MaxNodes)
+	}
+	if c.Int("outbound") < 0 {
+		return fmt.Errorf("--outbound %d: must not be negative", c.Int("outbound"))
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find this program to start nodes with: %w", err)
+	}
+	dir, keep := c.String("dir"), c.IsSet("dir")
+	if !keep {
+		if dir, err = devnet.MkTemp(); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	var nodeArgs []string
+	if c.Bool("log-json") {
+		nodeArgs = append(nodeArgs, "--log-json")
+	}
+	if o := c.Int("outbound"); o > 0 {
+		nodeArgs = append(nodeArgs, "--outbound", strconv.Itoa(o))
+	}
+	out := c.App.Writer
+	p := newPrinter(out, isTerminal(out), c.Int("nodes"), c.Bool("quiet"))
+	start := time.Now()
+	p.note(fmt.Sprintf("devnet: %d nodes in %s; Ctrl-C stops them", c.Int("nodes"), dir))
+	rowsOf := func(states []devnet.NodeState) []row {
+		rows := make([]row, len(states))
+		for i, s := range states {
+			rows[i] = row{name: s.Name, up: s.Up, status: s.Status, note: s.Err, paint: nodeColor(i)}
+		}
+		return rows
+	}
+	res, err := devnet.Run(c.Context, devnet.Config{
+		Nodes: c.Int("nodes"), Dir: dir, Binary: bin, NodeArgs: nodeArgs,
+		Restart: c.Bool("restart"), Grace: c.Duration("grace"), Poll: c.Duration("poll"),
+		OnLine: func(i int, line string) { p.line(i, devnet.Name(i), line) },
+		OnEvent: func(e devnet.Event) {
+			text, bad := describeEvent(e)
+			p.event(e.Node, e.Name, text, bad)
+		},
+		OnSummary: func(states []devnet.NodeState) {
+			p.summary(summary(time.Since(start), rowsOf(states)))
+		},
+	})
+	if len(res.Stops) > 0 {
+		lines := append([]string{"", "closing summary, each node as last seen:"}, summary(time.Since(start), rowsOf(res.Nodes))...)
+		clean := 0
+		for _, s := range res.Stops {
+			if s.Kind == devnet.Stopped && s.Err == nil {
+				clean++
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%d of %d nodes stopped cleanly", clean, len(res.Stops)))
+		if keep {
+			lines = append(lines, "data directories kept in "+dir)
+		}
+		p.final(lines)
+	}
+	if err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
+	return nil
+}
+
+// describeEvent is an event's line, and whether it is bad news.
+func describeEvent(e devnet.Event) (string, bool) {
+	switch e.Kind {
+	case devnet.Started:
+		return fmt.Sprintf("started, pid %d", e.PID), false
+	case devnet.Exited:
+		return fmt.Sprintf("died: %v", e.Err), true
+	case devnet.Restarting:
+		return fmt.Sprintf("restarting in %v", e.Delay), false
+	case devnet.Stopped:
+		if e.Err != nil {
+			return fmt.Sprintf("stopped after %v: %v", e.Took.Truncate(time.Millisecond), e.Err), true
+		}
+		return fmt.Sprintf("stopped cleanly in %v", e.Took.Truncate(time.Millisecond)), false
+	case devnet.Killed:
+		return fmt.Sprintf("killed: %v", e.Err), true
+	}
+	return e.Kind.String(), false
+}
+
+// isTerminal reports whether w is a terminal, where the summary can be
+// redrawn in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

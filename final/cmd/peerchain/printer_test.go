@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"peerchain/final/api"
+)
+
+func TestPrinterLive(t *testing.T) {
+	var out bytes.Buffer
+	p := newPrinter(&out, true, 2, false)
+	p.summary([]string{"s1", "s2"})
+	p.line(1, "node1", "hello")
+	p.summary([]string{"s3"})
+	p.final([]string{"bye"})
+	assert.Equal(t, "s1\ns2\n"+
+		"\x1b[2A\x1b[J"+"node1 | hello\n"+"s1\ns2\n"+ // the line goes above the summary
+		"\x1b[2A\x1b[J"+"s3\n"+ // the summary is redrawn in place
+		"\x1b[1A\x1b[J"+"bye\n", out.String())
+}
+
+func TestPrinterPlain(t *testing.T) {
+	var out bytes.Buffer
+	p := newPrinter(&out, false, 12, false)
+	p.summary([]string{"table", "at 1s: 2 of 2 nodes up"})
+	p.summary([]string{"table", "at 2s: 2 of 2 nodes up"}) // only the time changed
+	p.line(3, "node3", "hello")
+	p.event(3, "node3", "died", true)
+	p.summary([]string{"table2", "at 3s: 2 of 2 nodes up"})
+	assert.Equal(t, "table\nat 1s: 2 of 2 nodes up\n"+readyNote+"\n"+
+		"node3  | hello\n"+
+		"node3  * died\n"+
+		"table2\nat 3s: 2 of 2 nodes up\n", out.String())
+}
+
+func TestPrinterQuiet(t *testing.T) {
+	var out bytes.Buffer
+	p := newPrinter(&out, false, 2, true)
+	p.line(0, "node0", "chatter")
+	p.event(0, "node0", "started", false)
+	assert.Equal(t, "node0 * started\n", out.String())
+}
+
+func TestSummary(t *testing.T) {
+	st := func(out, in int) api.Status {
+		return api.Status{Listen: "127.0.0.1:7000", Outbound: out, Inbound: in, OutboundTarget: 8, Book: api.Book{New: 2, Tried: 1}}
+	}
+	tests := []struct {
+		name string
+		rows []row
+		want []string
+	}{
+		{name: "ready and down", rows: []row{
+			{name: "node0", up: true, status: st(1, 1)},
+			{name: "node1", up: true, status: st(2, 0)},
+			{name: "node2", note: "exited: signal: killed"},
+		}, want: []string{
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  LISTEN",
+			"node0        2    1    1        2/1     0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0  127.0.0.1:7000",
+			"node2    down: exited: signal: killed",
+			"at 1.5s: 2 of 3 nodes up, 2 ready; peers min 2, median 2, max 2",
+		}},
+		{name: "none up", rows: []row{{name: "node0", note: "starting"}}, want: []string{
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  LISTEN",
+			"node0    down: starting",
+			"at 1.5s: 0 of 1 nodes up, 0 ready",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, summary(1500*time.Millisecond, tt.rows))
+		})
+	}
+	many := make([]row, maxTableRows+1)
+	for i := range many {
+		many[i] = row{name: "n", up: true, status: st(8, 0)}
+	}
+	assert.Equal(t, []string{"at 1s: 21 of 21 nodes up, 21 ready; peers min 8, median 8, max 8"}, summary(time.Second, many),
+		"over maxTableRows: the totals only")
+}

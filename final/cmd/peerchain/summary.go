@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fatih/color"
+
+	"peerchain/final/api"
+	"peerchain/final/node"
+)
+
+// maxTableRows is the most nodes the summary lists one by one; a larger
+// network (the simulator's thousand) gets the totals only.
+const maxTableRows = 20
+
+// row is one node in a summary: the devnet's from its API, the
+// simulator's from its machine.
+type row struct {
+	name   string
+	up     bool
+	status api.Status
+	note   string // why it is down
+	paint  *color.Color
+}
+
+// summary renders the state of a network at a moment: a table of its
+// nodes (up to maxTableRows) and a line of totals. elapsed is wall time
+// for the devnet, virtual time for the simulator.
+func summary(elapsed time.Duration, rows []row) []string {
+	var lines []string
+	if len(rows) <= maxTableRows {
+		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s  %s", "NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "LISTEN"))
+		for _, r := range rows {
+			name := fmt.Sprintf("%-8s", r.name)
+			if r.paint != nil {
+				name = r.paint.Sprint(name)
+			}
+			if !r.up {
+				lines = append(lines, fmt.Sprintf("%s %s", name, color.RedString("down: %s", r.note)))
+				continue
+			}
+			s := r.status
+			book := fmt.Sprintf("%d/%d", s.Book.New, s.Book.Tried)
+			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d  %s", name, s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Listen))
+		}
+	}
+	return append(lines, totals(elapsed, rows))
+}
+
+// totals is the summary's last line: how many nodes are up and ready,
+// and the spread of their peer counts.
+func totals(elapsed time.Duration, rows []row) string {
+	up, ready := 0, 0
+	var peers []int
+	for _, r := range rows {
+		if !r.up {
+			continue
+		}
+		up++
+		peers = append(peers, r.status.Peers())
+		if node.Ready(r.status, len(rows)) {
+			ready++
+		}
+	}
+	line := fmt.Sprintf("at %v: %d of %d nodes up, %d ready", elapsed.Truncate(100*time.Millisecond), up, len(rows), ready)
+	if len(peers) > 0 {
+		slices.Sort(peers)
+		line += fmt.Sprintf("; peers min %d, median %d, max %d", peers[0], peers[len(peers)/2], peers[len(peers)-1])
+	}
+	if up > 0 && ready == len(rows) {
+		return color.GreenString("%s", line)
+	}
+	return line
+}
+
+// readyNote explains "ready" once, under the first summary.
+const readyNote = "(ready: at its outbound target, or connected to every other node)"
+
+// plain is a summary without its time, to tell whether anything changed.
+func plain(lines []string) string {
+	last := lines[len(lines)-1]
+	if _, rest, ok := strings.Cut(last, ": "); ok {
+		last = rest
+	}
+	return strings.Join(append(slices.Clone(lines[:len(lines)-1]), last), "\n")
+}

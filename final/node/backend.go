@@ -1,0 +1,110 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	simulation "peerchain/chapters/04-simulation"
+	discovery "peerchain/chapters/05-discovery"
+	"peerchain/final/api"
+)
+
+// The node is the API's Backend: each call runs on the real driver's
+// loop, through Query, between two events, so the machine needs no lock.
+
+// query runs f on the loop and returns its result.
+func query[T any](ctx context.Context, n *Node, f func(m *Machine, now time.Time) T) (T, error) {
+	v, err := simulation.Query(ctx, n.real, func(simulation.Machine) T { return f(n.machine, time.Now()) })
+	if errors.Is(err, simulation.ErrStopped) {
+		err = fmt.Errorf("%w: %v", api.ErrUnavailable, err)
+	}
+	return v, err
+}
+
+// Status implements api.Backend.
+func (n *Node) Status(ctx context.Context) (api.Status, error) {
+	s, err := query(ctx, n, (*Machine).Status)
+	s.Name = n.cfg.Name
+	s.UserAgent = "/peerchain:0.1/"
+	s.Network = "devnet"
+	s.API = n.APIAddr()
+	s.Started = n.started.UTC().Truncate(time.Second)
+	s.Uptime = time.Since(n.started).Truncate(time.Second).String()
+	return s, err
+}
+
+// Peers implements api.Backend.
+func (n *Node) Peers(ctx context.Context) ([]api.Peer, error) {
+	return query(ctx, n, func(m *Machine, _ time.Time) []api.Peer { return m.PeerList() })
+}
+
+// Book implements api.Backend.
+func (n *Node) Book(ctx context.Context) (api.Book, error) {
+	return query(ctx, n, func(m *Machine, _ time.Time) api.Book {
+		b := m.BookSummary()
+		return api.Book{New: b.New, Tried: b.Tried}
+	})
+}
+
+// Bans implements api.Backend.
+func (n *Node) Bans(ctx context.Context) ([]api.Ban, error) {
+	return query(ctx, n, (*Machine).BanList)
+}
+
+// Ban implements api.Backend: the operator protocol bans the peer.
+func (n *Node) Ban(ctx context.Context, req api.BanRequest) (api.Ban, error) {
+	if _, err := netip.ParseAddrPort(req.Addr); err != nil {
+		return api.Ban{}, api.BadRequest(fmt.Errorf("ban: %q is not IP:PORT", req.Addr))
+	}
+	reason := req.Reason
+	if reason == "" {
+		reason = "banned by the operator"
+	}
+	r := banRequest{addr: simulation.Addr(req.Addr), reason: reason, reply: make(chan banReply, 1)}
+	if err := n.inject(ctx, r); err != nil {
+		return api.Ban{}, err
+	}
+	select {
+	case rep := <-r.reply:
+		if errors.Is(rep.err, ErrNotConnected) {
+			return api.Ban{}, api.BadRequest(rep.err)
+		}
+		return api.Ban{Key: rep.ban.Key, Until: rep.ban.Until, Reason: rep.ban.Reason}, rep.err
+	case <-ctx.Done():
+		return api.Ban{}, ctx.Err()
+	}
+}
+
+// Connect implements api.Backend: the operator protocol dials.
+func (n *Node) Connect(ctx context.Context, addr string) error {
+	if _, err := netip.ParseAddrPort(addr); err != nil {
+		return api.BadRequest(fmt.Errorf("connect: %q is not IP:PORT", addr))
+	}
+	r := connectRequest{addr: simulation.Addr(addr), reply: make(chan error, 1)}
+	if err := n.inject(ctx, r); err != nil {
+		return err
+	}
+	select {
+	case err := <-r.reply:
+		if errors.Is(err, ErrRefused) {
+			err = api.BadRequest(err)
+		}
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// inject hands the operator protocol a request.
+func (n *Node) inject(ctx context.Context, v any) error {
+	err := n.real.Inject(ctx, discovery.Input{To: operatorName, Value: v})
+	if errors.Is(err, simulation.ErrStopped) {
+		err = fmt.Errorf("%w: %v", api.ErrUnavailable, err)
+	}
+	return err
+}
+
+var _ api.Backend = (*Node)(nil)

@@ -1,0 +1,103 @@
+package node
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	simulation "peerchain/chapters/04-simulation"
+	discovery "peerchain/chapters/05-discovery"
+)
+
+// Event types on the API's stream, one per kind of value the node
+// emits.
+const (
+	EventPeerUp      = "peer_up"
+	EventPeerDown    = "peer_down"
+	EventBanned      = "banned"
+	EventAnchors     = "anchors"
+	EventSelfLearned = "self_learned"
+	EventSeed        = "seed_failed"
+	EventError       = "error"
+	EventOther       = "other"
+)
+
+// Stream forms of what chapter 05 emits: its values hold errors and
+// kinds, which JSON would show as {} and numbers.
+type (
+	peerUpEvent struct {
+		Peer uint64 `json:"peer"`
+		Addr string `json:"addr"`
+		Kind string `json:"kind"`
+	}
+	peerDownEvent struct {
+		Peer   uint64 `json:"peer"`
+		Addr   string `json:"addr"`
+		Kind   string `json:"kind"`
+		Reason string `json:"reason"`
+	}
+	bannedEvent struct {
+		Addr   string    `json:"addr"`
+		Until  time.Time `json:"until"`
+		Reason string    `json:"reason"`
+	}
+	addrsEvent struct {
+		Addrs []simulation.Addr `json:"addrs"`
+	}
+	textEvent struct {
+		Text string `json:"text"`
+	}
+)
+
+// describe turns an emitted value into its stream type and data, and
+// its log line.
+func describe(v any) (typ string, data any, level slog.Level, msg string, attrs []any) {
+	switch e := v.(type) {
+	case discovery.PeerUp:
+		return EventPeerUp, peerUpEvent{uint64(e.Peer), string(e.Addr), e.Kind.String()},
+			slog.LevelInfo, "peer up", []any{"peer", e.Peer, "addr", e.Addr, "kind", e.Kind}
+	case discovery.PeerDown:
+		reason := ""
+		if e.Err != nil {
+			reason = e.Err.Error()
+		}
+		return EventPeerDown, peerDownEvent{uint64(e.Peer), string(e.Addr), e.Kind.String(), reason},
+			slog.LevelInfo, "peer down", []any{"peer", e.Peer, "addr", e.Addr, "kind", e.Kind, "reason", reason}
+	case discovery.Banned:
+		return EventBanned, bannedEvent{string(e.Addr), e.Until, e.Reason},
+			slog.LevelWarn, "banned", []any{"addr", e.Addr, "until", e.Until.Format(time.RFC3339), "reason", e.Reason}
+	case discovery.Anchors:
+		return EventAnchors, addrsEvent{e.Addrs}, slog.LevelDebug, "anchors", []any{"addrs", e.Addrs}
+	case discovery.SelfLearned:
+		return EventSelfLearned, addrsEvent{[]simulation.Addr{e.Addr}},
+			slog.LevelInfo, "learned own address", []any{"addr", e.Addr}
+	case discovery.SeedResolved:
+		return EventSeed, textEvent{errText(e.Err)}, slog.LevelWarn, "seed lookup failed", []any{"name", e.Name, "err", e.Err}
+	case error:
+		return EventError, textEvent{e.Error()}, slog.LevelError, "machine error", []any{"err", e}
+	}
+	return EventOther, v, slog.LevelDebug, "emitted", []any{"value", v}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// onEmit is the real driver's OnEmit: it logs what the machine emitted,
+// publishes it on the API's stream, and asks for a save when it is
+// something to keep (a ban, new anchors). It runs on the loop and never
+// waits.
+func (n *Node) onEmit(v any) {
+	typ, data, level, msg, attrs := describe(v)
+	n.log.Log(context.Background(), level, msg, attrs...)
+	n.hub.Publish(time.Now(), typ, data)
+	if typ == EventBanned || typ == EventAnchors {
+		select {
+		case n.saveSoon <- struct{}{}:
+		default: // one is asked for already
+		}
+	}
+}

@@ -1,0 +1,134 @@
+// Package node puts the final node together: chapter 05's discovery
+// node (its connection manager, address relay and peer table, in its
+// mux) with the operator protocol of this package, run by chapter 04's
+// real driver over chapter 03's peers, with the store's database and
+// the API's server beside it.
+package node
+
+import (
+	"math/rand/v2"
+	"time"
+
+	simulation "peerchain/chapters/04-simulation"
+	discovery "peerchain/chapters/05-discovery"
+	"peerchain/final/api"
+)
+
+// MachineConfig is what the node's logic is built from: the same for a
+// real node and for a simulated one.
+type MachineConfig struct {
+	Self           simulation.Addr   // where it listens
+	Seeds          []simulation.Addr // nodes to ask for addresses
+	OutboundTarget int               // 0: discovery.DefaultOutboundTarget
+	MaxInbound     int               // 0: discovery.DefaultMaxInbound
+	// SeedTimeout is how long a seed connection may wait for the
+	// seed's addresses; 0: discovery.DefaultOneShotTimeout (30 s).
+	SeedTimeout time.Duration
+	// BookKey is the address book's secret; Book, Bans and Anchors are
+	// what the node had when it stopped (empty for a new node).
+	BookKey [32]byte
+	Book    []discovery.KnownAddr
+	Bans    []discovery.Ban
+	Anchors []simulation.Addr
+}
+
+// Machine is the node's logic, one simulation.Machine: chapter 05's
+// discovery node, with the final node's operator protocol (operator.go)
+// last in its mux.
+type Machine struct {
+	*discovery.Node
+	cfg MachineConfig
+}
+
+// docs:begin compose
+
+// NewMachine builds the node's logic. r is its only randomness.
+func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
+	target := cfg.OutboundTarget
+	if target == 0 {
+		target = discovery.DefaultOutboundTarget
+	}
+	op := &operator{}
+	nc := discovery.NodeConfig{
+		Conn: discovery.ConnConfig{
+			Self:           cfg.Self,
+			Seeds:          cfg.Seeds,
+			Anchors:        cfg.Anchors,
+			Bans:           cfg.Bans,
+			OutboundTarget: cfg.OutboundTarget,
+			MaxInbound:     cfg.MaxInbound,
+			OneShotTimeout: cfg.SeedTimeout,
+		},
+		Book:  discovery.BookConfig{Key: cfg.BookKey},
+		Extra: []discovery.Protocol{op},
+	}
+	if len(cfg.Book) > 0 {
+		nc.Restore = &discovery.BookSnapshot{Key: cfg.BookKey, Addrs: cfg.Book}
+	}
+	n, err := discovery.NewNode(nc, r)
+	if err != nil {
+		return nil, err
+	}
+	op.cm = n.ConnManager()
+	cfg.OutboundTarget = target
+	return &Machine{Node: n, cfg: cfg}, nil
+}
+
+// docs:end compose
+
+// OutboundTarget is how many outbound connections the node keeps.
+func (m *Machine) OutboundTarget() int { return m.cfg.OutboundTarget }
+
+// Status is what the node knows at now, in the API's terms, less what
+// only the program running it knows (its API address, start, name).
+// Only the loop may call it: it reads the machine.
+func (m *Machine) Status(now time.Time) api.Status {
+	s := api.Status{
+		Listen:         string(m.ConnManager().Self()),
+		OutboundTarget: m.cfg.OutboundTarget,
+		Bans:           len(m.Bans(now)),
+	}
+	for _, p := range m.Peers() {
+		switch p.Kind {
+		case discovery.Outbound:
+			s.Outbound++
+		case discovery.Inbound:
+			s.Inbound++
+		}
+	}
+	b := m.BookSummary()
+	s.Book = api.Book{New: b.New, Tried: b.Tried}
+	return s
+}
+
+// PeerList is the connected peers, in the API's terms, oldest first.
+func (m *Machine) PeerList() []api.Peer {
+	var out []api.Peer
+	for _, p := range m.Peers() {
+		out = append(out, api.Peer{
+			ID: uint64(p.ID), Addr: string(p.Addr), Remote: string(p.Remote),
+			Inbound: p.Kind == discovery.Inbound, Kind: p.Kind.String(),
+			UserAgent: p.Version.UserAgent, Since: p.Since, Score: p.Score,
+		})
+	}
+	return out
+}
+
+// BanList is the bans in force at now, in the API's terms.
+func (m *Machine) BanList(now time.Time) []api.Ban {
+	var out []api.Ban
+	for _, b := range m.Bans(now) {
+		out = append(out, api.Ban{Key: b.Key, Until: b.Until, Reason: b.Reason})
+	}
+	return out
+}
+
+// docs:begin ready
+
+// Ready reports whether a node in a network of n nodes has all the
+// connections it can get: its outbound target, or every other node.
+func Ready(s api.Status, n int) bool {
+	return s.Outbound >= s.OutboundTarget || s.Peers() >= n-1
+}
+
+// docs:end ready

@@ -1,0 +1,120 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	simulation "peerchain/chapters/04-simulation"
+	discovery "peerchain/chapters/05-discovery"
+)
+
+// operatorName is the operator protocol's name in the node's mux.
+const operatorName = "operator"
+
+// Errors of the operator's requests: the caller's to fix.
+var (
+	// ErrNotConnected: a ban of an address the node has no peer at.
+	ErrNotConnected = errors.New("no peer at that address")
+	// ErrRefused: a connect the node will not make.
+	ErrRefused = errors.New("will not connect")
+)
+
+// operator is the protocol through which the node's operator acts on
+// it (the API's ban and connect), added to chapter 05's mux as one of
+// its Extra protocols: a machine changes only by handling events, so an
+// API call becomes local input (simulation.Local{Value:
+// discovery.Input{To: "operator", ...}}), and what it decides comes
+// out as actions, like any protocol's.
+type operator struct {
+	cm *discovery.ConnManager
+}
+
+// Requests the operator takes. Each carries a reply channel with room
+// for its one answer, so Handle never waits on it.
+type (
+	banRequest struct {
+		addr   simulation.Addr
+		reason string
+		reply  chan banReply
+	}
+	banReply struct {
+		ban discovery.Ban
+		err error
+	}
+	connectRequest struct {
+		addr  simulation.Addr
+		reply chan error
+	}
+)
+
+func (o *operator) Name() string       { return operatorName }
+func (o *operator) Commands() []string { return nil }
+
+// docs:begin operator-handle
+
+func (o *operator) Handle(now time.Time, ev simulation.Event) []simulation.Action {
+	local, ok := ev.(simulation.Local)
+	if !ok {
+		return nil
+	}
+	switch req := local.Value.(type) {
+	case banRequest:
+		return o.ban(now, req)
+	case connectRequest:
+		err := o.canConnect(now, req.addr)
+		req.reply <- err
+		if err != nil {
+			return nil
+		}
+		return []simulation.Action{simulation.Dial{Addr: req.addr}}
+	}
+	return nil
+}
+
+// docs:end operator-handle
+
+// canConnect says why the node will not dial an address, if it will
+// not: the connection manager would hang up on it at once.
+func (o *operator) canConnect(now time.Time, a simulation.Addr) error {
+	if _, err := netip.ParseAddrPort(string(a)); err != nil {
+		return fmt.Errorf("%w: %q is not IP:PORT", ErrRefused, a)
+	}
+	if a == o.cm.Self() {
+		return fmt.Errorf("%w: %s is this node", ErrRefused, a)
+	}
+	if o.cm.Table().IsBanned(now, a) {
+		return fmt.Errorf("%w: %s is banned", ErrRefused, a)
+	}
+	for _, p := range o.cm.Table().Peers() {
+		if p.Addr == a {
+			return fmt.Errorf("%w: connected to %s already, as peer %d", ErrRefused, a, p.ID)
+		}
+	}
+	return nil
+}
+
+// ban bans every connected peer at the address, through the peer table
+// as any misbehaviour does: chapter 05's table bans only peers it has.
+func (o *operator) ban(now time.Time, req banRequest) []simulation.Action {
+	var out []simulation.Action
+	key := discovery.BanKey(req.addr)
+	for _, p := range o.cm.Table().Peers() {
+		if p.Addr == req.addr || discovery.BanKey(p.Addr) == key {
+			out = append(out, o.cm.Misbehaving(now, p.ID, discovery.BanThreshold, req.reason)...)
+		}
+	}
+	if len(out) == 0 {
+		req.reply <- banReply{err: fmt.Errorf("%w: %s (this node can ban only a connected peer)", ErrNotConnected, req.addr)}
+		return nil
+	}
+	reply := banReply{ban: discovery.Ban{Key: key, Until: now.Add(discovery.BanDuration), Reason: req.reason}}
+	for _, b := range o.cm.Table().Bans(now) {
+		if b.Key == key {
+			reply.ban = b
+		}
+	}
+	req.reply <- reply
+	return out
+}

@@ -1,0 +1,90 @@
+package node
+
+import (
+	"fmt"
+	"time"
+
+	simulation "peerchain/chapters/04-simulation"
+	discovery "peerchain/chapters/05-discovery"
+	"peerchain/final/store"
+)
+
+// saved is what the node keeps across restarts, as chapter 05 holds it.
+type saved struct {
+	book    []discovery.KnownAddr
+	bans    []discovery.Ban
+	anchors []simulation.Addr
+}
+
+// load reads what a node saved when it last stopped.
+func load(s *store.Store) (saved, error) {
+	var out saved
+	book, err := s.LoadBook()
+	if err != nil {
+		return out, err
+	}
+	for _, k := range book {
+		out.book = append(out.book, discovery.KnownAddr{
+			Addr: simulation.Addr(k.Addr), Services: k.Services, LastSeen: k.LastSeen,
+			Source: simulation.Addr(k.Source), Attempts: k.Attempts, LastAttempt: k.LastAttempt,
+			LastSuccess: k.LastSuccess, Tried: k.Tried, RetryAt: k.RetryAt,
+		})
+	}
+	bans, err := s.LoadBans()
+	if err != nil {
+		return out, err
+	}
+	for _, b := range bans {
+		out.bans = append(out.bans, discovery.Ban{Key: b.Key, Until: b.Until, Reason: b.Reason})
+	}
+	anchors, err := s.LoadAnchors()
+	if err != nil {
+		return out, err
+	}
+	for _, a := range anchors {
+		out.anchors = append(out.anchors, simulation.Addr(a))
+	}
+	return out, nil
+}
+
+// snapshot reads what to save from the machine. Only the loop, or the
+// node once its loop has stopped, may call it.
+func snapshot(m *Machine, now time.Time) saved {
+	var out saved
+	if b := m.Book(); b != nil {
+		out.book = b.Snapshot().Addrs
+	}
+	out.bans = m.Bans(now)
+	out.anchors = m.Anchors()
+	return out
+}
+
+// save writes a snapshot to the store.
+func save(s *store.Store, sv saved) error {
+	book := make([]store.KnownAddr, 0, len(sv.book))
+	for _, k := range sv.book {
+		book = append(book, store.KnownAddr{
+			Addr: string(k.Addr), Services: k.Services, LastSeen: k.LastSeen,
+			Source: string(k.Source), Attempts: k.Attempts, LastAttempt: k.LastAttempt,
+			LastSuccess: k.LastSuccess, Tried: k.Tried, RetryAt: k.RetryAt,
+		})
+	}
+	bans := make([]store.Ban, 0, len(sv.bans))
+	for _, b := range sv.bans {
+		bans = append(bans, store.Ban{Key: b.Key, Until: b.Until, Reason: b.Reason})
+	}
+	anchors := make([]string, 0, len(sv.anchors))
+	for _, a := range sv.anchors {
+		anchors = append(anchors, string(a))
+	}
+	if err := s.SaveBook(book); err != nil {
+		return fmt.Errorf("save address book: %w", err)
+	}
+	if err := s.SaveBans(bans); err != nil {
+		return fmt.Errorf("save bans: %w", err)
+	}
+	if err := s.SaveAnchors(anchors); err != nil {
+		return fmt.Errorf("save anchors: %w", err)
+	}
+	return nil
+}
