@@ -31,6 +31,7 @@ type options struct {
 	outbound       int
 	seedInterval   time.Duration
 	feelerInterval time.Duration
+	seedTimeout    time.Duration
 	lab            bool
 }
 
@@ -46,6 +47,7 @@ func discover(ctx context.Context, o options, w io.Writer) error {
 	cfg := discovery.NodeConfig{Conn: discovery.ConnConfig{
 		OutboundTarget: o.outbound, AnchorCount: min(o.outbound, discovery.DefaultAnchors),
 		SeedInterval: o.seedInterval, FeelerInterval: o.feelerInterval,
+		OneShotTimeout: o.seedTimeout,
 	}}
 	if o.lab {
 		if err := exercise.Try(func() { labdisc.Backoff(time.Second, time.Minute, 1, rand.New(rand.NewPCG(1, 1))) }); err != nil {

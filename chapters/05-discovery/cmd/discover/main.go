@@ -28,6 +28,13 @@ func main() { command.Main(run) }
 // cannot give each of them Bitcoin's eight (see the docs page).
 const demoOutbound = 2
 
+// demoSeedTimeout is how long the demo waits for a seed's addresses. A
+// node on the internet waits discovery.DefaultOneShotTimeout (30 s) for a
+// distant seed; on loopback an answer takes milliseconds, and a seed
+// that has just started may have nothing to say for a long time, so the
+// demo gives up sooner and asks again.
+const demoSeedTimeout = time.Second
+
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	app := command.Setup(stdout, &cli.App{
 		Name:      "discover",
@@ -44,6 +51,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			&cli.IntFlag{Name: "outbound", Value: demoOutbound, Usage: "outbound connections to keep"},
 			&cli.DurationFlag{Name: "seed-interval", Value: 2 * time.Second, Usage: "wait between two questions to a seed while the book has nothing to dial"},
 			&cli.DurationFlag{Name: "feeler-interval", Value: discovery.DefaultFeelerInterval, Usage: "mean time between feelers"},
+			&cli.DurationFlag{Name: "seed-timeout", Value: demoSeedTimeout, Usage: "how long to wait for a seed's addresses before hanging up"},
 			&cli.BoolFlag{Name: "lab", Usage: "retry with your Backoff from exercises/05-discovery"},
 		},
 		Action: func(c *cli.Context) error {
@@ -53,6 +61,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				outbound:       c.Int("outbound"),
 				seedInterval:   c.Duration("seed-interval"),
 				feelerInterval: c.Duration("feeler-interval"),
+				seedTimeout:    c.Duration("seed-timeout"),
 				lab:            c.Bool("lab"),
 			}
 			return discover(c.Context, opts, stdout)
