@@ -209,6 +209,26 @@ func (t *PeerTable) Misbehaving(now time.Time, peer simulation.PeerID,
 
 // docs:end misbehaving
 
+// Ban bans an address until a time, for reason, whether or not a peer
+// is connected from it: an operator's ban. Every connected peer with the
+// same ban key is disconnected, and the ban is emitted.
+func (t *PeerTable) Ban(now time.Time, a simulation.Addr, until time.Time,
+	reason string) []simulation.Action {
+	if a == "" || !now.Before(until) {
+		return nil
+	}
+	ban := Ban{Key: BanKey(a), Until: until, Reason: reason}
+	t.addBan(ban)
+	var out []simulation.Action
+	for _, id := range slices.Sorted(maps.Keys(t.peers)) {
+		if BanKey(t.peers[id].Addr) == ban.Key {
+			out = append(out, simulation.Disconnect{Peer: id,
+				Err: fmt.Errorf("%w: %s", ErrBanned, reason)})
+		}
+	}
+	return append(out, simulation.Emit{Value: Banned{Addr: a, Until: until, Reason: reason}})
+}
+
 // addBan records a ban, making room if the list is full by dropping the
 // one that ends soonest.
 func (t *PeerTable) addBan(b Ban) {

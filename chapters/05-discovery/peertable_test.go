@@ -65,6 +65,45 @@ func TestMisbehaving(t *testing.T) {
 	})
 }
 
+// TestOperatorBan: an address is banned whether or not a peer is
+// connected from it; connected peers with its ban key are dropped.
+func TestOperatorBan(t *testing.T) {
+	tests := []struct {
+		name      string
+		addr      simulation.Addr
+		until     time.Time
+		wantDrops []simulation.PeerID
+		wantBan   bool
+	}{
+		{name: "nobody connected", addr: "198.51.100.9:8333", until: t0.Add(time.Hour), wantBan: true},
+		{name: "two peers from one IP", addr: "203.0.113.7:8333", until: t0.Add(time.Hour),
+			wantDrops: []simulation.PeerID{1, 2}, wantBan: true},
+		{name: "already over", addr: "203.0.113.7:8333", until: t0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := NewPeerTable(nil)
+			tab.add(t0, PeerInfo{ID: 1, Addr: "203.0.113.7:8333"})
+			tab.add(t0, PeerInfo{ID: 2, Addr: "203.0.113.7:9000"})
+			tab.add(t0, PeerInfo{ID: 3, Addr: "192.0.2.1:8333"})
+			acts := tab.Ban(t0, tt.addr, tt.until, "operator")
+			var drops []simulation.PeerID
+			for _, a := range acts {
+				if d, ok := a.(simulation.Disconnect); ok {
+					assert.ErrorIs(t, d.Err, ErrBanned)
+					drops = append(drops, d.Peer)
+				}
+			}
+			assert.Equal(t, tt.wantDrops, drops)
+			assert.Equal(t, tt.wantBan, tab.IsBanned(t0, tt.addr))
+			if tt.wantBan {
+				assert.Equal(t, simulation.Emit{Value: Banned{Addr: tt.addr, Until: tt.until, Reason: "operator"}},
+					acts[len(acts)-1])
+			}
+		})
+	}
+}
+
 func TestBansExpireAndPersist(t *testing.T) {
 	tab := NewPeerTable(nil)
 	tab.add(t0, PeerInfo{ID: 1, Addr: "127.0.0.1:7001"})

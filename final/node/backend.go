@@ -69,9 +69,6 @@ func (n *Node) Ban(ctx context.Context, req api.BanRequest) (api.Ban, error) {
 	}
 	select {
 	case rep := <-r.reply:
-		if errors.Is(rep.err, ErrNotConnected) {
-			return api.Ban{}, api.BadRequest(rep.err)
-		}
 		return api.Ban{Key: rep.ban.Key, Until: rep.ban.Until, Reason: rep.ban.Reason}, rep.err
 	case <-ctx.Done():
 		return api.Ban{}, ctx.Err()

@@ -15,8 +15,6 @@ const operatorName = "operator"
 
 // Errors of the operator's requests: the caller's to fix.
 var (
-	// ErrNotConnected: a ban of an address the node has no peer at.
-	ErrNotConnected = errors.New("no peer at that address")
 	// ErrRefused: a connect the node will not make.
 	ErrRefused = errors.New("will not connect")
 )
@@ -95,26 +93,12 @@ func (o *operator) canConnect(now time.Time, a simulation.Addr) error {
 	return nil
 }
 
-// ban bans every connected peer at the address, through the peer table
-// as any misbehaviour does: chapter 05's table bans only peers it has.
+// ban bans the address for BanDuration through chapter 05's peer
+// table, which drops every connected peer it bans and emits the ban.
 func (o *operator) ban(now time.Time, req banRequest) []simulation.Action {
-	var out []simulation.Action
-	key := discovery.BanKey(req.addr)
-	for _, p := range o.cm.Table().Peers() {
-		if p.Addr == req.addr || discovery.BanKey(p.Addr) == key {
-			out = append(out, o.cm.Misbehaving(now, p.ID, discovery.BanThreshold, req.reason)...)
-		}
-	}
-	if len(out) == 0 {
-		req.reply <- banReply{err: fmt.Errorf("%w: %s (this node can ban only a connected peer)", ErrNotConnected, req.addr)}
-		return nil
-	}
-	reply := banReply{ban: discovery.Ban{Key: key, Until: now.Add(discovery.BanDuration), Reason: req.reason}}
-	for _, b := range o.cm.Table().Bans(now) {
-		if b.Key == key {
-			reply.ban = b
-		}
-	}
-	req.reply <- reply
+	until := now.Add(discovery.BanDuration)
+	out := o.cm.Table().Ban(now, req.addr, until, req.reason)
+	req.reply <- banReply{ban: discovery.Ban{Key: discovery.BanKey(req.addr),
+		Until: until, Reason: req.reason}}
 	return out
 }
