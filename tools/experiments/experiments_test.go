@@ -6,17 +6,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"peerchain/tools/command/commandtest"
 	"testing"
 
-	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) {
-	color.NoColor = true
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 func runExperiments(t *testing.T, args ...string) (string, error) {
 	t.Helper()

@@ -6,21 +6,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"peerchain/tools/command/commandtest"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"peerchain/tools/internal/repo"
 )
 
-func TestMain(m *testing.M) {
-	color.NoColor = true
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 func TestParseEvents(t *testing.T) {
 	const pkg = "peerchain/exercises/01-x"

@@ -10,19 +10,21 @@ package commandtest
 import (
 	"bytes"
 	"context"
-	"os"
 	"testing"
 
 	"github.com/fatih/color"
+	"go.uber.org/goleak"
 
 	"peerchain/tools/command"
 )
 
 // Main turns colour off, so that output compares as plain text, then runs
-// the package's tests and exits with their status.
+// the package's tests and exits with their status, failing them if a
+// goroutine outlives them: a command that stops must leave nothing
+// running.
 func Main(m *testing.M) {
 	color.NoColor = true
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // Run runs a command with args (args[0] is its name, as in os.Args) until

@@ -5,7 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
-	"os"
+	"peerchain/tools/command/commandtest"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -23,10 +22,7 @@ import (
 
 const waitTimeout = 5 * time.Second
 
-func TestMain(m *testing.M) {
-	color.NoColor = true // a global: set once, before chats run
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 // chatProcess is one chat run in-process, with a keyboard and a screen.
 type chatProcess struct {

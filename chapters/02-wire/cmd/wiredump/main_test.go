@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"io"
+	"peerchain/tools/command/commandtest"
 	"strings"
 	"testing"
 	"time"
@@ -12,15 +13,11 @@ import (
 	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	wire "peerchain/chapters/02-wire"
 )
 
-func TestMain(m *testing.M) {
-	color.NoColor = true // a global: set once, before any run
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 // Messages as hex, as a learner would paste them.
 const (

@@ -8,14 +8,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"peerchain/tools/command/commandtest"
 	"regexp"
 	"testing"
 	"time"
 
-	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	wire "peerchain/chapters/02-wire"
 	labpeers "peerchain/exercises/03-peers"
@@ -24,10 +23,7 @@ import (
 
 const waitTimeout = 5 * time.Second
 
-func TestMain(m *testing.M) {
-	color.NoColor = true // a global: set once, before any demo runs
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 // process is one run of the command, in-process: its output arrives on
 // lines, and result gets what run returned.

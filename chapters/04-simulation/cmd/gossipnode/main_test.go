@@ -4,22 +4,18 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"peerchain/tools/command/commandtest"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) {
-	color.NoColor = true
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 // wait bounds every wait in these tests; nodes on loopback take
 // milliseconds.

@@ -5,18 +5,15 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"peerchain/tools/command/commandtest"
 	"strings"
 	"testing"
 
-	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) {
-	color.NoColor = true
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 func runSpread(t *testing.T, args ...string) (string, error) {
 	t.Helper()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"peerchain/tools/command/commandtest"
 	"regexp"
 	"strconv"
 	"sync"
@@ -15,16 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fatih/color"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) {
-	color.NoColor = true
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { commandtest.Main(m) }
 
 func TestRejectsBadFlags(t *testing.T) {
 	tests := []struct {
