@@ -4,8 +4,6 @@ import (
 	"fmt"
 )
 
-const cmd = "go run ./tools/bench"
-
 // measure runs every pair and builds the report.
 func measure(o options) (*Report, error) {
 	rep := newReport(o.runs)
