@@ -52,7 +52,7 @@ func (n *Network) linkTopology(id NodeID, atStart bool) {
 		switch {
 		case atStart && nb < id:
 			continue // opened from the other end
-		case !n.nodes[nb].alive || n.cut(id, nb):
+		case !n.nodes[nb].up() || n.cut(id, nb):
 			continue
 		}
 		dialer, target := min(id, nb), max(id, nb)
@@ -119,7 +119,7 @@ func (n *Network) dial(id NodeID, addr Addr, at time.Duration) {
 	c := &conn{end: [2]connEnd{{node: id, life: nd.life}, {node: to}},
 		addr: addr, dialed: at}
 	nd.links[to] = c
-	if !n.nodes[to].alive || n.cut(id, to) {
+	if !n.nodes[to].up() || n.cut(id, to) {
 		n.dialLost(c)
 		return
 	}
@@ -252,7 +252,7 @@ func (n *Network) dialFailed(it item) Event {
 // present incarnation.
 func (n *Network) current(e connEnd) bool {
 	nd := &n.nodes[e.node]
-	return nd.alive && nd.life == e.life
+	return nd.up() && nd.life == e.life
 }
 
 // docs:begin disconnect

@@ -52,7 +52,7 @@ func (n *Network) Crash(id NodeID) error {
 		return fmt.Errorf("crash: %w", err)
 	}
 	nd := &n.nodes[id]
-	if !nd.alive {
+	if !nd.up() {
 		return fmt.Errorf("crash: node %d is already down", id)
 	}
 	for _, far := range sortedKeys(nd.links) {
@@ -65,7 +65,6 @@ func (n *Network) Crash(id NodeID) error {
 	}
 	n.stale += timersSet(nd) + len(n.moreTimers[id])
 	n.dropTimers(id, nd)
-	nd.alive = false
 	nd.life++
 	nd.m, nd.conns, nd.links = nil, nil, nil
 	n.tracef("crash %d", id)
@@ -89,7 +88,7 @@ func (n *Network) RestartWith(id NodeID, build Rebuild) error {
 	if err := n.checkIDs([]NodeID{id}); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
-	if n.nodes[id].alive {
+	if n.nodes[id].up() {
 		return fmt.Errorf("restart: node %d is up", id)
 	}
 	life := int(n.nodes[id].life)
@@ -143,8 +142,8 @@ func (n *Network) cutInFlight() {
 			return
 		}
 		switch it.kind {
-		case itemDeliver:
-			f := n.flights.at(it.ref)
+		case itemDeliver, itemDeliverAny:
+			f := n.carried(it)
 			if n.cut(NodeID(f.from), NodeID(it.to)) {
 				it.cut = true
 				n.stats.Cut++
@@ -160,7 +159,7 @@ func (n *Network) cutInFlight() {
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
 	})
 	for _, it := range dropped {
-		f := n.flights.at(it.ref)
+		f := n.carried(&it)
 		n.drop(NodeID(f.from), NodeID(it.to), f.msg, "cut by partition")
 	}
 }

@@ -56,11 +56,13 @@ type Network struct {
 	peers      []peerState           // by NodeID; nil until needed
 	busy       []time.Duration       // with Processing: when each node is free
 	recv       []Event               // any-to-any: each sender's last MessageReceived
+	anyMsg     anyFlight             // any-to-any: the message most on its way
 	byType     []typeCount           // sent, by command
 	lastType   int                   // the byType entry used last
 	measured   sized                 // the last message measured
 	pcgs       []rand.PCG            // the nodes' first random sources,
 	rands      []rand.Rand           // made in two allocations, not 2n
+	noConns    nodeConns             // any-to-any: every node's (none)
 }
 
 // link is a direction between two nodes.
@@ -68,12 +70,20 @@ type link struct{ from, to NodeID }
 
 // simNode is one node's state in the network.
 type simNode struct {
-	m     Machine
+	m          Machine   // nil while the node is down
+	*nodeConns           // its connections: any-to-any, the network's empty one
+	timer      nodeTimer // its first timer, if set (more: Network.moreTimers)
+	life       uint32    // incarnation: bumped by a crash, so old items are dropped
+}
+
+// up reports whether the node is running: it has a machine.
+func (nd *simNode) up() bool { return nd.m != nil }
+
+// nodeConns is a node's connections. It sits behind a pointer so that
+// the nodes of an any-to-any network, which have none, share one.
+type nodeConns struct {
 	conns map[PeerID]*conn // open connections, by this node's PeerIDs
 	links map[NodeID]*conn // the connection to each node, open or being dialed
-	timer timerSet         // its first timer, if set (more: Network.moreTimers)
-	life  uint32           // incarnation: bumped by a crash, so old items are dropped
-	alive bool
 }
 
 // New builds a network of cfg.Nodes machines, made by build, and queues
@@ -134,10 +144,13 @@ func New(cfg Config, build NewMachine) (*Network, error) {
 func (n *Network) boot(id NodeID, build NewMachine) {
 	nd := &n.nodes[id]
 	nd.m = build(id, n.random(id, nd.life))
-	nd.alive = true
+	if nd.m == nil {
+		n.fail(fmt.Errorf("%w: node %d was built with no machine", ErrConfig, id))
+	}
+	nd.nodeConns = &n.noConns
 	if n.topo != nil {
-		nd.conns = make(map[PeerID]*conn)
-		nd.links = make(map[NodeID]*conn)
+		nd.nodeConns = &nodeConns{conns: make(map[PeerID]*conn),
+			links: make(map[NodeID]*conn)}
 	}
 	if n.peers != nil {
 		n.peers[id] = newPeerState() // a new process numbers afresh
@@ -157,7 +170,7 @@ func (n *Network) Elapsed() time.Duration { return n.now }
 // Machine returns a node's machine, to inspect its state, or nil while
 // the node is crashed.
 func (n *Network) Machine(id NodeID) Machine {
-	if id < 0 || int(id) >= len(n.nodes) || !n.nodes[id].alive {
+	if id < 0 || int(id) >= len(n.nodes) || !n.nodes[id].up() {
 		return nil
 	}
 	return n.nodes[id].m
@@ -170,7 +183,7 @@ func (n *Network) Act(id NodeID, actions ...Action) error {
 	if err := n.checkIDs([]NodeID{id}); err != nil {
 		return fmt.Errorf("act: %w", err)
 	}
-	if !n.nodes[id].alive {
+	if !n.nodes[id].up() {
 		return fmt.Errorf("act: node %d is down", id)
 	}
 	for _, a := range actions {
@@ -185,7 +198,7 @@ func (n *Network) Inject(id NodeID, value any) error {
 	if err := n.checkIDs([]NodeID{id}); err != nil {
 		return fmt.Errorf("inject: %w", err)
 	}
-	if !n.nodes[id].alive {
+	if !n.nodes[id].up() {
 		return fmt.Errorf("inject: node %d is down", id)
 	}
 	n.event(id, n.now, Local{Value: value})
@@ -249,7 +262,7 @@ func (n *Network) RunUntil(done func() bool,
 // connection closed), and carries out the actions the machine returns.
 func (n *Network) handle(it item) {
 	nd := &n.nodes[it.to]
-	if !nd.alive || it.life != nd.life {
+	if !nd.up() || it.life != nd.life {
 		n.stalled(it) // meant for an incarnation that crashed
 		return
 	}
@@ -287,14 +300,14 @@ func (n *Network) event0(nd *simNode, it item) Event {
 		return Start{}
 	case itemTimer:
 		t := n.timerOf(NodeID(it.to), nd, &it)
-		if t == nil {
+		if t == noTimer {
 			n.stale--
 			return nil // stopped or moved since
 		}
-		id := t.id
+		id := n.timerAt(NodeID(it.to), nd, t).id
 		n.forgetTimer(NodeID(it.to), nd, t)
 		return TimerFired{Timer: id}
-	case itemDeliver:
+	case itemDeliver, itemDeliverAny:
 		return n.deliver(it)
 	case itemLink:
 		return n.openLink(it)
@@ -315,8 +328,8 @@ func (n *Network) event0(nd *simNode, it item) Event {
 // stalled handles an item whose node crashed after it was queued.
 func (n *Network) stalled(it item) {
 	switch it.kind {
-	case itemDeliver:
-		f := n.flights.take(it.ref)
+	case itemDeliver, itemDeliverAny:
+		f := n.land(&it)
 		if !it.cut {
 			n.stats.Undeliverable++
 			n.drop(NodeID(f.from), NodeID(it.to), f.msg, "crashed")
@@ -397,9 +410,9 @@ func (n *Network) send(from NodeID, s Send, at time.Duration) {
 		n.stats.Cut++
 		n.drop(from, to, msg, "cut by partition")
 	default:
-		n.push(item{at: n.arrival(from, to, at+delay, size), to: int32(to),
-			kind: itemDeliver, side: side, ref: n.flights.put(flight{
-				msg: msg, c: c, from: int32(from), size: int32(size)})})
+		n.push(n.flight(item{at: n.arrival(from, to, at+delay, size),
+			to: int32(to), side: side}, flight{msg: msg, c: c,
+			from: int32(from), size: int32(size)}))
 	}
 }
 
@@ -408,7 +421,7 @@ func (n *Network) send(from NodeID, s Send, at time.Duration) {
 // deliver is a message arriving: MessageReceived, if the receiving end
 // of its connection is still open.
 func (n *Network) deliver(it item) Event {
-	f := n.flights.take(it.ref)
+	f := n.land(&it)
 	if it.cut {
 		return nil // counted when the partition cut it
 	}
@@ -575,8 +588,8 @@ func (n *Network) pushItem(it item) {
 // item gets a new seq, so its setting follows it.
 func (n *Network) wait(nd *simNode, it item, free time.Duration) {
 	if it.kind == itemTimer {
-		if t := n.timerOf(NodeID(it.to), nd, &it); t != nil {
-			t.seq = n.seq + 1
+		if t := n.timerOf(NodeID(it.to), nd, &it); t != noTimer {
+			n.retime(NodeID(it.to), nd, t, n.seq)
 		}
 	}
 	it.at = free
@@ -598,7 +611,7 @@ func (n *Network) compact() {
 			return true
 		}
 		nd := &n.nodes[it.to]
-		return nd.alive && it.life == nd.life && n.timerOf(NodeID(it.to), nd, it) != nil
+		return nd.up() && it.life == nd.life && n.timerOf(NodeID(it.to), nd, it) != noTimer
 	})
 	n.stale = 0
 }

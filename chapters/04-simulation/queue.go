@@ -8,17 +8,21 @@ import (
 type itemKind uint8
 
 const (
-	itemStart    itemKind = iota // Start
-	itemDeliver                  // MessageReceived, over c (or any-to-any)
-	itemTimer                    // TimerFired, unless the timer moved
-	itemLink                     // PeerConnected for a topology link
-	itemAccept                   // a dial reaches its target
-	itemAnswer                   // the target's yes reaches the dialer
-	itemRefused                  // the target's no reaches the dialer
-	itemDialLost                 // a dial whose packets were lost times out
-	itemClose                    // PeerDisconnected: the far end closed c
-	itemEvent                    // ev, made in advance, for this node
+	itemStart      itemKind = iota // Start
+	itemDeliver                    // MessageReceived, over c (or any-to-any)
+	itemTimer                      // TimerFired, unless the timer moved
+	itemLink                       // PeerConnected for a topology link
+	itemAccept                     // a dial reaches its target
+	itemAnswer                     // the target's yes reaches the dialer
+	itemRefused                    // the target's no reaches the dialer
+	itemDialLost                   // a dial whose packets were lost times out
+	itemClose                      // PeerDisconnected: the far end closed c
+	itemEvent                      // ev, made in advance, for this node
+	itemDeliverAny                 // any-to-any: Network.anyMsg, from node ref
 )
+
+// delivers reports whether an item of this kind is a message arriving.
+func (k itemKind) delivers() bool { return k == itemDeliver || k == itemDeliverAny }
 
 // docs:begin item
 

@@ -85,15 +85,13 @@ const roundTimer TimerID = 1
 type Rumor struct {
 	cfg    *rumorShared
 	rng    *rand.Rand
-	rumor  *MsgRumor   // nil until informed
-	met    *rumorPeers // peers learned from PeerConnected; nil until one
-	self   PeerID
-	pushed int // rounds pushed so far
+	rumor  *MsgRumor // nil until informed
+	pushed int       // rounds pushed so far
 }
 
 // NewRumor returns a push-gossip machine.
 func NewRumor(cfg RumorConfig, r *rand.Rand) *Rumor {
-	return &Rumor{cfg: newRumorShared(cfg), rng: r, self: cfg.Self}
+	return &Rumor{cfg: newRumorShared(cfg), rng: r}
 }
 
 // Informed reports whether the node knows the rumor.

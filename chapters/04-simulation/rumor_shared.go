@@ -21,6 +21,11 @@ type rumorShared struct {
 	again Action     // SetTimer for the next round, made once
 	all   int        // Spread: the population is every node of `all`, with no slice
 	sends *sendBoxes // Spread: the Sends of the rumor, made once per node
+	slab  []Rumor    // Spread, any-to-any: the machines, by NodeID
+	// met holds the peers each machine met through PeerConnected, for
+	// the machines that met any: kept here, not in each machine, so
+	// that a million machines that meet none (any-to-any) are smaller.
+	met map[*Rumor]*rumorPeers
 }
 
 func newRumorShared(cfg RumorConfig) *rumorShared {
@@ -72,13 +77,26 @@ func (m *Rumor) send(p PeerID) Action {
 	return m.cfg.sends.get(p, m.rumor)
 }
 
+// isSelf reports whether p, the i-th peer known from the start, is the
+// machine's own node: Self, or any-to-any in Spread, the node whose
+// machine sits at i in the slab (so that a million machines need not
+// each hold their PeerID).
+func (m *Rumor) isSelf(i int, p PeerID) bool {
+	if m.cfg.slab != nil {
+		return &m.cfg.slab[i] == m
+	}
+	return p == m.cfg.Self
+}
+
 // randomPeer picks a peer uniformly from Population and the peers met
 // since, never Self.
 func (m *Rumor) randomPeer() (PeerID, bool) {
 	pop := m.population()
 	var met []PeerID
-	if m.met != nil {
-		met = m.met.peers
+	if len(m.cfg.met) > 0 {
+		if mp := m.cfg.met[m]; mp != nil {
+			met = mp.peers
+		}
 	}
 	total := pop + len(met)
 	for range 64 { // Self is at most one of them: 64 misses in a row means no one else
@@ -92,7 +110,7 @@ func (m *Rumor) randomPeer() (PeerID, bool) {
 		} else {
 			p = met[i-pop]
 		}
-		if p != m.self || i >= pop {
+		if i >= pop || !m.isSelf(i, p) {
 			return p, true
 		}
 	}
@@ -101,28 +119,34 @@ func (m *Rumor) randomPeer() (PeerID, bool) {
 
 // meet adds a peer that connected.
 func (m *Rumor) meet(p PeerID) {
-	if m.met == nil {
-		m.met = &rumorPeers{index: make(map[PeerID]int)}
+	if m.cfg.met == nil {
+		m.cfg.met = make(map[*Rumor]*rumorPeers)
 	}
-	m.met.index[p] = len(m.met.peers)
-	m.met.peers = append(m.met.peers, p)
+	mp := m.cfg.met[m]
+	if mp == nil {
+		mp = &rumorPeers{index: make(map[PeerID]int)}
+		m.cfg.met[m] = mp
+	}
+	mp.index[p] = len(mp.peers)
+	mp.peers = append(mp.peers, p)
 }
 
 // forget drops a peer, moving the last one into its place.
 func (m *Rumor) forget(p PeerID) {
-	if m.met == nil {
+	mp := m.cfg.met[m]
+	if mp == nil {
 		return
 	}
-	i, ok := m.met.index[p]
+	i, ok := mp.index[p]
 	if !ok {
 		return
 	}
-	peers := m.met.peers
+	peers := mp.peers
 	last := peers[len(peers)-1]
 	peers[i] = last
-	m.met.index[last] = i
-	m.met.peers = peers[:len(peers)-1]
-	delete(m.met.index, p)
+	mp.index[last] = i
+	mp.peers = peers[:len(peers)-1]
+	delete(mp.index, p)
 }
 
 // sendBoxes holds, for the machines of one Spread, the Send of the rumor
@@ -167,15 +191,16 @@ func spreadMachines(sc SpreadConfig, cfg RumorConfig, rumor *MsgRumor) NewMachin
 	origin.Rumor = rumor
 	origin.out = origin.buf[:0]
 	slab := make([]Rumor, sc.Nodes)
+	if shared.all > 0 {
+		shared.slab, origin.slab = slab, slab
+	}
 	return func(id NodeID, r *rand.Rand) Machine {
 		m := &slab[id]
 		*m = Rumor{cfg: shared, rng: r}
-		if shared.all > 0 {
-			m.self = AnyPeer(id)
-		}
 		if id == 0 {
 			m.cfg = &origin
 		}
+		delete(m.cfg.met, m) // a machine built again meets its peers afresh
 		return m
 	}
 }

@@ -88,21 +88,57 @@ type timerSet struct {
 	seq uint64
 }
 
-// findTimer returns the setting of node id's timer t, or nil.
-func (n *Network) findTimer(id NodeID, nd *simNode, t TimerID) *timerSet {
-	if nd.timer.seq != 0 && nd.timer.id == t {
-		return &nd.timer
+// nodeTimer is a node's first timer, kept in its record in 12 bytes
+// (so that the record is 40): seq+1 in two halves, 0 when none is set.
+// A timer whose ID does not fit in id lives in moreTimers.
+type nodeTimer struct {
+	id  int32
+	seq [2]uint32 // low, high
+}
+
+func (t *nodeTimer) seq1() uint64 { return uint64(t.seq[1])<<32 | uint64(t.seq[0]) }
+
+func (t *nodeTimer) setSeq1(s uint64) { t.seq = [2]uint32{uint32(s), uint32(s >> 32)} }
+
+// Where a node's timer is set: in its record (inNode), in
+// moreTimers[id][slot-1], or nowhere (noTimer).
+const (
+	noTimer = -1
+	inNode  = 0
+)
+
+// findTimer returns where node id's timer t is set.
+func (n *Network) findTimer(id NodeID, nd *simNode, t TimerID) int {
+	if nd.timer.seq1() != 0 && TimerID(nd.timer.id) == t {
+		return inNode
 	}
 	if len(n.moreTimers) == 0 {
-		return nil
+		return noTimer
 	}
 	more := n.moreTimers[id]
 	for i := range more {
 		if more[i].id == t {
-			return &more[i]
+			return i + 1
 		}
 	}
-	return nil
+	return noTimer
+}
+
+// timerAt is the setting at a slot findTimer or timerOf found.
+func (n *Network) timerAt(id NodeID, nd *simNode, slot int) timerSet {
+	if slot == inNode {
+		return timerSet{id: TimerID(nd.timer.id), seq: nd.timer.seq1()}
+	}
+	return n.moreTimers[id][slot-1]
+}
+
+// retime gives the setting at slot the item seq.
+func (n *Network) retime(id NodeID, nd *simNode, slot int, seq uint64) {
+	if slot == inNode {
+		nd.timer.setSeq1(seq + 1)
+		return
+	}
+	n.moreTimers[id][slot-1].seq = seq + 1
 }
 
 // setTimer records that node id's timer t is due with the item seq. It
@@ -110,12 +146,13 @@ func (n *Network) findTimer(id NodeID, nd *simNode, t TimerID) *timerSet {
 // A node's first timer lives in the node; a node with several keeps
 // the others in moreTimers.
 func (n *Network) setTimer(id NodeID, nd *simNode, t TimerID, seq uint64) bool {
-	if s := n.findTimer(id, nd, t); s != nil {
-		s.seq = seq + 1
+	if s := n.findTimer(id, nd, t); s != noTimer {
+		n.retime(id, nd, s, seq)
 		return true
 	}
-	if nd.timer.seq == 0 {
-		nd.timer = timerSet{id: t, seq: seq + 1}
+	if nd.timer.seq1() == 0 && TimerID(int32(t)) == t {
+		nd.timer = nodeTimer{id: int32(t)}
+		nd.timer.setSeq1(seq + 1)
 		return false
 	}
 	if n.moreTimers == nil {
@@ -128,7 +165,7 @@ func (n *Network) setTimer(id NodeID, nd *simNode, t TimerID, seq uint64) bool {
 // stopTimer forgets node id's timer t; it reports whether it was set.
 func (n *Network) stopTimer(id NodeID, nd *simNode, t TimerID) bool {
 	s := n.findTimer(id, nd, t)
-	if s == nil {
+	if s == noTimer {
 		return false
 	}
 	n.forgetTimer(id, nd, s)
@@ -136,19 +173,14 @@ func (n *Network) stopTimer(id NodeID, nd *simNode, t TimerID) bool {
 }
 
 // forgetTimer removes a setting found by findTimer or timerOf.
-func (n *Network) forgetTimer(id NodeID, nd *simNode, s *timerSet) {
-	if s == &nd.timer {
-		nd.timer = timerSet{}
+func (n *Network) forgetTimer(id NodeID, nd *simNode, slot int) {
+	if slot == inNode {
+		nd.timer = nodeTimer{}
 		return
 	}
 	more := n.moreTimers[id]
-	for i := range more {
-		if &more[i] == s {
-			more[i] = more[len(more)-1]
-			more = more[:len(more)-1]
-			break
-		}
-	}
+	more[slot-1] = more[len(more)-1]
+	more = more[:len(more)-1]
 	if len(more) == 0 {
 		delete(n.moreTimers, id)
 		return
@@ -156,27 +188,27 @@ func (n *Network) forgetTimer(id NodeID, nd *simNode, s *timerSet) {
 	n.moreTimers[id] = more
 }
 
-// timerOf returns the setting whose item is it, or nil if the timer
-// moved or stopped since it was queued.
-func (n *Network) timerOf(id NodeID, nd *simNode, it *item) *timerSet {
-	if nd.timer.seq == it.seq+1 {
-		return &nd.timer
+// timerOf returns where the setting whose item is it is, or noTimer if
+// the timer moved or stopped since it was queued.
+func (n *Network) timerOf(id NodeID, nd *simNode, it *item) int {
+	if nd.timer.seq1() == it.seq+1 {
+		return inNode
 	}
 	if len(n.moreTimers) == 0 {
-		return nil
+		return noTimer
 	}
 	more := n.moreTimers[id]
 	for i := range more {
 		if more[i].seq == it.seq+1 {
-			return &more[i]
+			return i + 1
 		}
 	}
-	return nil
+	return noTimer
 }
 
-// timersSet is how many timers a node has set.
+// timersSet is how many timers a node has set in its record.
 func timersSet(nd *simNode) int {
-	if nd.timer.seq != 0 {
+	if nd.timer.seq1() != 0 {
 		return 1
 	}
 	return 0
@@ -184,8 +216,56 @@ func timersSet(nd *simNode) int {
 
 // dropTimers forgets every timer of node id, when it crashes.
 func (n *Network) dropTimers(id NodeID, nd *simNode) {
-	nd.timer = timerSet{}
+	nd.timer = nodeTimer{}
 	delete(n.moreTimers, id)
+}
+
+// anyFlight is, in an any-to-any network, a message on its way to many
+// nodes at once: a rumor that every node sends, every round. While
+// every message sent any-to-any is that one, its deliveries carry only
+// their sender (in ref) and need no flight slot.
+type anyFlight struct {
+	msg    wire.Message
+	size   int32 // its size on the wire
+	flying int32 // deliveries of it on their way
+}
+
+// flight returns a delivery item carrying f: any-to-any, as one of
+// Network.anyMsg's when it can be, otherwise in a flight slot.
+func (n *Network) flight(it item, f flight) item {
+	if f.c == nil && sameMessage(f.msg, f.msg) { // any-to-any, a pointer
+		a := &n.anyMsg
+		if a.flying == 0 {
+			a.msg, a.size = f.msg, f.size
+		}
+		if sameMessage(a.msg, f.msg) && a.size == f.size {
+			a.flying++
+			it.kind, it.ref = itemDeliverAny, uint32(f.from)
+			return it
+		}
+	}
+	it.kind, it.ref = itemDeliver, n.flights.put(f)
+	return it
+}
+
+// carried is what a delivery item carries; the item still holds it.
+func (n *Network) carried(it *item) flight {
+	if it.kind == itemDeliverAny {
+		return flight{msg: n.anyMsg.msg, from: int32(it.ref), size: n.anyMsg.size}
+	}
+	return *n.flights.at(it.ref)
+}
+
+// land takes what a delivery item carries off it.
+func (n *Network) land(it *item) flight {
+	if it.kind != itemDeliverAny {
+		return n.flights.take(it.ref)
+	}
+	f := n.carried(it)
+	if n.anyMsg.flying--; n.anyMsg.flying == 0 {
+		n.anyMsg.msg = nil // let it be collected
+	}
+	return f
 }
 
 // received returns the MessageReceived a node hears for msg from peer,

@@ -55,7 +55,7 @@ func (n *Network) finalStats() Stats {
 		s.ByType[t.command] = t.Counter
 	}
 	n.queue.each(func(it *item) {
-		if it.kind == itemDeliver && !it.cut {
+		if it.kind.delivers() && !it.cut {
 			s.InFlight++
 		}
 	})
