@@ -10,6 +10,7 @@ import (
 	"html"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -214,5 +215,7 @@ func label(v float64) string {
 		}
 		return s
 	}
-	return fmt.Sprintf("%g", v)
+	// Ten digits: a tick made as k*step, such as 3*0.2, is 0.6 on the
+	// axis, not 0.6000000000000001.
+	return strconv.FormatFloat(v, 'g', 10, 64)
 }

@@ -46,6 +46,7 @@ func TestLabel(t *testing.T) {
 		want string
 	}{
 		{10000, "10,000"}, {100, "100"}, {2.5, "2.5"}, {-1500, "-1,500"}, {0, "0"},
+		{3 * 0.2, "0.6"}, // a tick made as k*step, not 0.6000000000000001
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
