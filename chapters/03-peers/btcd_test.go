@@ -1,3 +1,13 @@
+//go:build interop
+
+// The interop tests run a real Bitcoin implementation against this
+// chapter's peer. They need btcd, which a learner's go test ./... should
+// not have to compile, so they run with the interop tag:
+//
+//	go test -tags interop -run BTCD ./chapters/03-peers/
+//
+// .ci/run runs them on every change.
+
 package peers
 
 import (
