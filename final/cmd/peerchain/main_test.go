@@ -26,26 +26,31 @@ import (
 	"peerchain/tools/command/commandtest"
 )
 
-// binary is the peerchain program, built once for the tests that run
-// real processes.
+// binary is the peerchain program for the tests that run real
+// processes: this test binary itself, which runs main instead of the
+// tests when asCommand is set in its environment. A devnet's nodes
+// inherit it too (the devnet passes on every variable but PEERCHAIN_
+// ones, hence the name). So the tests need no second build.
 var binary string
 
+// asCommand, set to 1 in the environment, makes the test binary the
+// peerchain command.
+const asCommand = "GO_TEST_RUNS_PEERCHAIN"
+
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "peerchain-test-")
+	if os.Getenv(asCommand) == "1" {
+		main()
+		return
+	}
+	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "peerchain")
-	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	color.NoColor = true // as commandtest.Main does, which would exit before the cleanup
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	binary = exe
+	os.Setenv(asCommand, "1") // for the processes the tests start
+	color.NoColor = true      // as commandtest.Main does
+	os.Exit(m.Run())
 }
 
 // eventually polls cond until it holds or d passes.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"peerchain/tools/command/commandtest"
 	"regexp"
 	"strconv"
@@ -20,7 +19,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) { commandtest.Main(m) }
+// asCommand, set to 1 in the environment, makes the test binary the
+// discover command: the five-process test runs this very binary, so it
+// needs no second build.
+const asCommand = "GO_TEST_RUNS_DISCOVER"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asCommand) == "1" {
+		main()
+		return
+	}
+	os.Setenv(asCommand, "1") // for the processes the tests start
+	commandtest.Main(m)
+}
 
 func TestRejectsBadFlags(t *testing.T) {
 	tests := []struct {
@@ -122,14 +133,8 @@ func TestFiveProcesses(t *testing.T) {
 		t.Skip("builds the demo and runs five processes")
 	}
 	const nodes, target = 5, 2
-	bin := filepath.Join(t.TempDir(), "discover")
-	build := []string{"build", "-o", bin}
-	if raceEnabled {
-		build = append(build, "-race")
-	}
-	gobuild := exec.Command("go", append(build, ".")...)
-	out, err := gobuild.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin, err := os.Executable()
+	require.NoError(t, err)
 
 	common := []string{"-outbound", strconv.Itoa(target), "-seed-interval", "500ms"}
 	seed := startProc(t, bin, append(common, "-listen", "127.0.0.1:0")...)
