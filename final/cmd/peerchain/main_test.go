@@ -143,6 +143,7 @@ func alive(pid int) bool {
 }
 
 func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
+	t.Parallel() // each its own processes, ports and directory
 	const n = 5
 	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n))
 	ends := endpoints(t, dir, n)
@@ -182,6 +183,7 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 }
 
 func TestDevnetKilledLeavesNoNode(t *testing.T) {
+	t.Parallel() // each its own processes, ports and directory
 	const n = 3
 	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n))
 	ends := endpoints(t, dir, n)
@@ -199,6 +201,7 @@ func TestDevnetKilledLeavesNoNode(t *testing.T) {
 }
 
 func TestDevnetRestartsADeadNode(t *testing.T) {
+	t.Parallel() // each its own processes, ports and directory
 	cmd, out, dir := startDevnet(t, "-n", "2", "--restart")
 	ends := endpoints(t, dir, 2)
 	eventually(t, "the devnet has seen node1 start", 10*time.Second, func() bool {
@@ -225,6 +228,7 @@ func TestDevnetRestartsADeadNode(t *testing.T) {
 }
 
 func TestDevnetAgainOnItsDirectory(t *testing.T) {
+	t.Parallel() // each its own processes, ports and directory
 	cmd, _, dir := startDevnet(t, "-n", "2")
 	first := endpoints(t, dir, 2)
 
