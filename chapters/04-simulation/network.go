@@ -270,7 +270,7 @@ func (n *Network) handle(it item) {
 		n.wait(nd, it, n.busy[it.to]) // busy with an earlier event
 		return
 	}
-	ev := n.event0(nd, it)
+	ev := n.eventOf(nd, it)
 	if ev == nil {
 		return
 	}
@@ -293,8 +293,8 @@ func (n *Network) handle(it item) {
 
 // docs:end handle
 
-// event0 is the event an item means to its node now, or nil if none.
-func (n *Network) event0(nd *simNode, it item) Event {
+// eventOf is the event an item means to its node now, or nil if none.
+func (n *Network) eventOf(nd *simNode, it item) Event {
 	switch it.kind {
 	case itemStart:
 		return Start{}
@@ -426,7 +426,7 @@ func (n *Network) deliver(it item) Event {
 		return nil // counted when the partition cut it
 	}
 	from, to := NodeID(f.from), NodeID(it.to)
-	peer := anyPeer(from)
+	peer := AnyPeer(from)
 	if f.c != nil {
 		end := &f.c.end[it.side]
 		if !end.open {
@@ -658,9 +658,7 @@ func ParseSimAddr(a Addr, n int) (NodeID, error) {
 
 // AnyPeer is the PeerID that names node id in an AnyToAny network, where
 // there are no connections and every node may send to every other.
-func AnyPeer(id NodeID) PeerID { return anyPeer(id) }
-
-func anyPeer(id NodeID) PeerID { return PeerID(id) + 1 }
+func AnyPeer(id NodeID) PeerID { return PeerID(id) + 1 }
 
 // checkIDs checks a list of node IDs against the network.
 func (n *Network) checkIDs(ids []NodeID) error {
