@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	broadcast "peerchain/chapters/06-broadcast"
 )
 
 // Bounds on the server: every phase of a request has a deadline, and
@@ -35,6 +38,12 @@ const (
 	StreamKeepalive = 15 * time.Second
 	// MaxReasonLen bounds the reason of a ban a client asks for.
 	MaxReasonLen = 256
+	// DefaultMaxItemBytes bounds an item POST /api/v1/items takes:
+	// chapter 06's blob limit.
+	DefaultMaxItemBytes = broadcast.BlobMaxSize
+	// jsonItemSlack is room in a JSON item body beside its data: the
+	// braces, the key, the quotes.
+	jsonItemSlack = 64
 )
 
 // ErrBadRequest is what a Backend error that is the caller's fault
@@ -51,6 +60,19 @@ type badRequest struct{ error }
 func (badRequest) Is(target error) bool { return target == ErrBadRequest }
 func (e badRequest) Unwrap() error      { return e.error }
 
+// ErrNotFound is what a Backend error for a thing the node does not
+// have matches: 404. Make one with NotFound.
+var ErrNotFound = errors.New("not found")
+
+// NotFound is err as a thing the node does not have: its message
+// unchanged, and errors.Is(it, ErrNotFound).
+func NotFound(err error) error { return notFound{err} }
+
+type notFound struct{ error }
+
+func (notFound) Is(target error) bool { return target == ErrNotFound }
+func (e notFound) Unwrap() error      { return e.error }
+
 // Config configures a Server.
 type Config struct {
 	Backend Backend
@@ -61,6 +83,9 @@ type Config struct {
 	// Logger gets a line for each request that failed on the node's
 	// side (500). Nil: none.
 	Logger *slog.Logger
+	// MaxItemBytes bounds an item POST /api/v1/items takes; 0:
+	// DefaultMaxItemBytes.
+	MaxItemBytes int
 }
 
 // Server serves the API.
@@ -79,6 +104,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("api: no Events hub")
 	case cfg.Token == "":
 		return nil, errors.New("api: no Token")
+	case cfg.MaxItemBytes < 0:
+		return nil, errors.New("api: negative MaxItemBytes")
+	}
+	if cfg.MaxItemBytes == 0 {
+		cfg.MaxItemBytes = DefaultMaxItemBytes
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -90,6 +120,9 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET", "/bans", s.bans)
 	s.route("POST", "/bans", s.auth(s.ban))
 	s.route("POST", "/connect", s.auth(s.connect))
+	s.route("GET", "/items", s.items)
+	s.route("POST", "/items", s.auth(s.publish))
+	s.route("GET", "/items/{id}", s.item)
 	s.route("GET", "/events", s.events)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Errorf("no such endpoint: %s (the API is under %s/)", r.URL.Path, Version))
@@ -231,6 +264,83 @@ func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, req)
 }
 
+// publish takes an item: the body itself, or JSON {"data": "..."} with
+// Content-Type: application/json.
+func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
+	limit := s.cfg.MaxItemBytes
+	var data []byte
+	if isJSON(r) {
+		// Escapes make JSON text up to 6 bytes a byte ("\u0001").
+		var req PublishRequest
+		if !readBodyMax(w, r, &req, 6*int64(limit)+jsonItemSlack) {
+			return
+		}
+		data = []byte(req.Data)
+	} else {
+		var err error
+		if data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, int64(limit))); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeError(w, http.StatusRequestEntityTooLarge, errItemSize(limit))
+			} else {
+				writeError(w, http.StatusBadRequest, fmt.Errorf("request body: %v", err))
+			}
+			return
+		}
+	}
+	switch {
+	case len(data) == 0:
+		writeError(w, http.StatusBadRequest, errEmptyItem)
+		return
+	case len(data) > limit:
+		writeError(w, http.StatusRequestEntityTooLarge, errItemSize(limit))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	p, err := s.cfg.Backend.Publish(ctx, data)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code := http.StatusAccepted // on its way to the others
+	if !p.New {
+		code = http.StatusOK // held already: nothing is sent
+	}
+	writeJSON(w, code, p)
+}
+
+func errItemSize(limit int) error {
+	return fmt.Errorf("item over %d bytes, the most an item may be", limit)
+}
+
+var errEmptyItem = errors.New("item is empty: send its bytes as the body, " +
+	`or {"data": "..."} with Content-Type: application/json`)
+
+// isJSON reports whether a request says its body is JSON.
+func isJSON(r *http.Request) bool {
+	t, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && t == "application/json"
+}
+
+func (s *Server) items(w http.ResponseWriter, r *http.Request) {
+	answer(s, w, r, func(ctx context.Context) (Items, error) {
+		it, err := s.cfg.Backend.Items(ctx)
+		if len(it.Recent) > MaxRecentItems {
+			it.Recent = it.Recent[:MaxRecentItems]
+		}
+		if it.Recent == nil {
+			it.Recent = []Item{}
+		}
+		return it, err
+	})
+}
+
+func (s *Server) item(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	answer(s, w, r, func(ctx context.Context) (Item, error) { return s.cfg.Backend.Item(ctx, id) })
+}
+
 // events streams what the node publishes, as server-sent events:
 //
 //	id: 7
@@ -293,17 +403,20 @@ func answer[T any](s *Server, w http.ResponseWriter, r *http.Request, call func(
 	writeJSON(w, http.StatusOK, v)
 }
 
-// fail writes a Backend error: 400 if it is the caller's, 503 if the
-// node is too busy or stopping, 500 otherwise.
+// fail writes a Backend error: 400 if it is the caller's, 404 for
+// what the node does not have, 503 if the node is too busy or
+// stopping, 500 otherwise.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := http.StatusInternalServerError
 	switch {
 	case errors.Is(err, ErrBadRequest):
 		code = http.StatusBadRequest
+	case errors.Is(err, ErrNotFound):
+		code = http.StatusNotFound
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrUnavailable):
 		code = http.StatusServiceUnavailable
 	}
-	if code != http.StatusBadRequest {
+	if code != http.StatusBadRequest && code != http.StatusNotFound {
 		s.cfg.Logger.Warn("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	writeError(w, code, err)
@@ -316,7 +429,12 @@ var ErrUnavailable = errors.New("node unavailable")
 // readBody decodes a JSON body of at most MaxBodyBytes into v, or
 // answers the error itself and returns false.
 func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	return readBodyMax(w, r, v, MaxBodyBytes)
+}
+
+// readBodyMax is readBody with a limit of max bytes.
+func readBodyMax(w http.ResponseWriter, r *http.Request, v any, max int64) bool {
+	body := http.MaxBytesReader(w, r.Body, max)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -332,7 +450,7 @@ func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	case err == nil:
 		return true
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("request body over %d bytes", MaxBodyBytes))
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("request body over %d bytes", max))
 	case errors.Is(err, io.EOF):
 		writeError(w, http.StatusBadRequest, errors.New("request body is empty: want JSON"))
 	default:

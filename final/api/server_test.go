@@ -29,13 +29,14 @@ type fakeBackend struct {
 	err       error // every call fails with it, if set
 	bans      []BanRequest
 	connected []string
+	published [][]byte
 }
 
 func (f *fakeBackend) fail() error { f.mu.Lock(); defer f.mu.Unlock(); return f.err }
 
 func (f *fakeBackend) Status(context.Context) (Status, error) {
 	return Status{UserAgent: "/peerchain:0.1/", Network: "devnet", Listen: "127.0.0.1:7000",
-		Started: t0, Inbound: 1, Outbound: 2, OutboundTarget: 4, Book: Book{New: 3, Tried: 2}, Bans: 1}, f.fail()
+		Started: t0, Inbound: 1, Outbound: 2, OutboundTarget: 4, Book: Book{New: 3, Tried: 2}, Bans: 1, Items: 7}, f.fail()
 }
 func (f *fakeBackend) Peers(context.Context) ([]Peer, error) {
 	return []Peer{{ID: 1, Addr: "127.0.0.1:7001", Remote: "127.0.0.1:7001", Kind: "outbound", UserAgent: "/peerchain:0.1/", Since: t0}}, f.fail()
@@ -58,6 +59,30 @@ func (f *fakeBackend) Connect(_ context.Context, addr string) error {
 	defer f.mu.Unlock()
 	f.connected = append(f.connected, addr)
 	return f.err
+}
+
+func (f *fakeBackend) Publish(_ context.Context, data []byte) (Published, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.published = append(f.published, data)
+	return Published{ID: fmt.Sprintf("%x", data[:min(len(data), 4)]), Size: len(data), New: string(data) != "old"}, f.err
+}
+func (f *fakeBackend) Items(context.Context) (Items, error) {
+	recent := make([]Item, MaxRecentItems+5) // more than the API shows
+	for i := range recent {
+		recent[i] = Item{ID: fmt.Sprint(i), Size: 1, From: 3, At: t0}
+	}
+	recent[0] = Item{ID: "0", Size: 5, Here: true, At: t0}
+	return Items{Items: 15, Recent: recent}, f.fail()
+}
+func (f *fakeBackend) Item(_ context.Context, id string) (Item, error) {
+	switch id {
+	case "beef":
+		return Item{ID: id, Size: 5, From: 3, At: t0}, f.fail()
+	case "nonsense":
+		return Item{}, BadRequest(fmt.Errorf("%q is not an item ID", id))
+	}
+	return Item{}, NotFound(fmt.Errorf("no item %s here", id))
 }
 
 const token = "s3cret"
@@ -94,7 +119,7 @@ func TestEndpoints(t *testing.T) {
 	}{
 		{name: "status", method: "GET", path: "/api/v1/status", wantCode: 200, wantJSON: `{"user_agent":"/peerchain:0.1/","network":"devnet",
 			"listen":"127.0.0.1:7000","api":"","started":"2025-03-01T12:00:00Z","uptime":"","inbound":1,"outbound":2,
-			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1}`},
+			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1,"items":7}`},
 		{name: "peers", method: "GET", path: "/api/v1/peers", wantCode: 200, wantJSON: `[{"id":1,"addr":"127.0.0.1:7001",
 			"remote":"127.0.0.1:7001","inbound":false,"kind":"outbound","user_agent":"/peerchain:0.1/","since":"2025-03-01T12:00:00Z","score":0}]`},
 		{name: "address book", method: "GET", path: "/api/v1/addrbook", wantCode: 200, wantJSON: `{"new":3,"tried":2}`},
@@ -210,6 +235,8 @@ func TestNewChecksConfig(t *testing.T) {
 		{name: "no backend", cfg: Config{Events: NewHub(), Token: "t"}, want: "no Backend"},
 		{name: "no hub", cfg: Config{Backend: &fakeBackend{}, Token: "t"}, want: "no Events"},
 		{name: "no token", cfg: Config{Backend: &fakeBackend{}, Events: NewHub()}, want: "no Token"},
+		{name: "a negative item limit", cfg: Config{Backend: &fakeBackend{}, Events: NewHub(), Token: "t", MaxItemBytes: -1},
+			want: "negative MaxItemBytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -423,3 +450,130 @@ func TestCookie(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// doHeaders is do with request headers.
+func doHeaders(t *testing.T, h http.Handler, method, path string, headers map[string]string, body string) (int, http.Header, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w.Code, w.Header(), w.Body.String()
+}
+
+func TestItems(t *testing.T) {
+	auth := map[string]string{"Authorization": "Bearer " + token}
+	asJSON := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json; charset=utf-8"}
+	tests := []struct {
+		name          string
+		method, path  string
+		headers       map[string]string
+		body          string
+		wantCode      int
+		wantJSON      string
+		wantPublished []string // what the backend was asked to publish
+	}{
+		{name: "publish bytes", method: "POST", path: "/api/v1/items", headers: auth, body: "hello",
+			wantCode: 202, wantJSON: `{"id":"68656c6c","size":5,"new":true}`, wantPublished: []string{"hello"}},
+		{name: "publish JSON", method: "POST", path: "/api/v1/items", headers: asJSON, body: `{"data":"hello"}`,
+			wantCode: 202, wantJSON: `{"id":"68656c6c","size":5,"new":true}`, wantPublished: []string{"hello"}},
+		{name: "JSON without its content type is bytes", method: "POST", path: "/api/v1/items", headers: auth,
+			body: `{"data":"x"}`, wantCode: 202, wantJSON: `{"id":"7b226461","size":12,"new":true}`,
+			wantPublished: []string{`{"data":"x"}`}},
+		{name: "an item held already", method: "POST", path: "/api/v1/items", headers: auth, body: "old",
+			wantCode: 200, wantJSON: `{"id":"6f6c64","size":3,"new":false}`, wantPublished: []string{"old"}},
+		{name: "publish without the token", method: "POST", path: "/api/v1/items", body: "hello", wantCode: 401,
+			wantJSON: `{"error":"this call needs the node's API token: send the contents of api.cookie in its data directory as \"Authorization: Bearer TOKEN\""}`},
+		{name: "what the node holds, the newest bounded", method: "GET", path: "/api/v1/items", wantCode: 200,
+			wantJSON: `{"items":15,"recent":[{"id":"0","size":5,"here":true,"at":"2025-03-01T12:00:00Z"},` +
+				recentJSON(1, MaxRecentItems) + `]}`},
+		{name: "one item", method: "GET", path: "/api/v1/items/beef", wantCode: 200,
+			wantJSON: `{"id":"beef","size":5,"from":3,"at":"2025-03-01T12:00:00Z"}`},
+		{name: "an item it does not hold", method: "GET", path: "/api/v1/items/cafe", wantCode: 404,
+			wantJSON: `{"error":"no item cafe here"}`},
+		{name: "not an item ID", method: "GET", path: "/api/v1/items/nonsense", wantCode: 400,
+			wantJSON: `{"error":"\"nonsense\" is not an item ID"}`},
+		{name: "a wrong method", method: "DELETE", path: "/api/v1/items", wantCode: 405,
+			wantJSON: `{"error":"DELETE /api/v1/items: method not allowed (allowed: GET, POST)"}`},
+		{name: "a wrong method on one item", method: "POST", path: "/api/v1/items/beef", headers: auth, wantCode: 405,
+			wantJSON: `{"error":"POST /api/v1/items/{id}: method not allowed (allowed: GET)"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &fakeBackend{}
+			s, _ := newTestServer(t, b)
+			code, h, body := doHeaders(t, s.Handler(), tt.method, tt.path, tt.headers, tt.body)
+			assert.Equal(t, tt.wantCode, code)
+			assert.Equal(t, "application/json", h.Get("Content-Type"))
+			assert.JSONEq(t, tt.wantJSON, body)
+			var got []string
+			for _, p := range b.published {
+				got = append(got, string(p))
+			}
+			assert.Equal(t, tt.wantPublished, got)
+			if code == 405 {
+				assert.NotEmpty(t, h.Get("Allow"))
+			}
+		})
+	}
+}
+
+// recentJSON is the fake backend's recent items from to to-1, as JSON.
+func recentJSON(from, to int) string {
+	var parts []string
+	for i := from; i < to; i++ {
+		parts = append(parts, fmt.Sprintf(`{"id":"%d","size":1,"from":3,"at":"2025-03-01T12:00:00Z"}`, i))
+	}
+	return strings.Join(parts, ",")
+}
+
+func TestBadItems(t *testing.T) {
+	raw := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/octet-stream"}
+	asJSON := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+	tests := []struct {
+		name     string
+		maxItem  int // Config.MaxItemBytes
+		headers  map[string]string
+		body     string
+		wantCode int
+		wantErr  string
+	}{
+		{name: "no bytes", headers: raw, body: "", wantCode: 400, wantErr: "item is empty"},
+		{name: "no data", headers: asJSON, body: `{"data":""}`, wantCode: 400, wantErr: "item is empty"},
+		{name: "an empty JSON body", headers: asJSON, body: "", wantCode: 400, wantErr: "request body is empty"},
+		{name: "not JSON", headers: asJSON, body: "data=x", wantCode: 400, wantErr: "request body: invalid character"},
+		{name: "an unknown field", headers: asJSON, body: `{"bytes":"x"}`, wantCode: 400, wantErr: `unknown field "bytes"`},
+		{name: "data that is not text", headers: asJSON, body: `{"data":[1,2]}`, wantCode: 400, wantErr: "cannot unmarshal"},
+		{name: "two values", headers: asJSON, body: `{"data":"x"}{"data":"y"}`, wantCode: 400, wantErr: "more than one JSON value"},
+		{name: "bytes over the blob limit", headers: raw, body: strings.Repeat("x", DefaultMaxItemBytes+1),
+			wantCode: 413, wantErr: "item over 100000 bytes, the most an item may be"},
+		{name: "data over the blob limit", headers: asJSON, body: `{"data":"` + strings.Repeat("x", DefaultMaxItemBytes+1) + `"}`,
+			wantCode: 413, wantErr: "item over 100000 bytes"},
+		{name: "a JSON body over its bound", headers: asJSON, body: `{"data":"` + strings.Repeat(`\n`, 3*DefaultMaxItemBytes+jsonItemSlack) + `"}`,
+			wantCode: 413, wantErr: "request body over 600064 bytes"},
+		{name: "over a smaller limit", maxItem: 8, headers: raw, body: "123456789", wantCode: 413, wantErr: "item over 8 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &fakeBackend{}
+			s, err := New(Config{Backend: b, Events: NewHub(), Token: token, MaxItemBytes: tt.maxItem})
+			require.NoError(t, err)
+			code, _, body := doHeaders(t, s.Handler(), "POST", "/api/v1/items", tt.headers, tt.body)
+			assert.Equal(t, tt.wantCode, code)
+			var e Error
+			require.NoError(t, json.Unmarshal([]byte(body), &e), body)
+			assert.Contains(t, e.Error, tt.wantErr)
+			assert.Empty(t, b.published, "the backend is not asked")
+		})
+	}
+	t.Run("an item at the limit is taken", func(t *testing.T) {
+		b := &fakeBackend{}
+		s, _ := newTestServer(t, b)
+		code, _, _ := doHeaders(t, s.Handler(), "POST", "/api/v1/items", raw, strings.Repeat("x", DefaultMaxItemBytes))
+		assert.Equal(t, 202, code)
+		require.Len(t, b.published, 1)
+		assert.Len(t, b.published[0], DefaultMaxItemBytes)
+	})
+}

@@ -1,7 +1,8 @@
 // Package api is the final node's HTTP JSON API, under /api/v1: what the
-// node knows (status, peers, address book, bans), a server-sent-events
-// stream of what it emits, and the calls that change it (ban, connect),
-// which need the token from the node's cookie file.
+// node knows (status, peers, address book, bans, items), a
+// server-sent-events stream of what it emits, and the calls that change
+// it (ban, connect, publish an item), which need the token from the
+// node's cookie file.
 //
 // The server knows nothing of how the node works: it asks a Backend, and
 // streams what the node Publishes to its Hub.
@@ -28,6 +29,15 @@ type Backend interface {
 	Ban(ctx context.Context, req BanRequest) (Ban, error)
 	// Connect asks the node to dial an address.
 	Connect(ctx context.Context, addr string) error
+	// Publish broadcasts an item of data, at most Config.MaxItemBytes
+	// and not empty (the server checks both).
+	Publish(ctx context.Context, data []byte) (Published, error)
+	// Items is what the node holds: how many items, and the newest.
+	Items(ctx context.Context) (Items, error)
+	// Item is one item the node holds, by its ID in reversed hex. An
+	// ID that is not one is ErrBadRequest; an item the node does not
+	// hold, ErrNotFound.
+	Item(ctx context.Context, id string) (Item, error)
 }
 
 // Status is GET /api/v1/status.
@@ -44,6 +54,7 @@ type Status struct {
 	OutboundTarget int       `json:"outbound_target"`
 	Book           Book      `json:"addrbook"`
 	Bans           int       `json:"bans"`
+	Items          int       `json:"items"` // items held (chapter 06)
 }
 
 // Peers is the number of connected peers.
@@ -84,6 +95,41 @@ type BanRequest struct {
 // ConnectRequest is the body of POST /api/v1/connect.
 type ConnectRequest struct {
 	Addr string `json:"addr"`
+}
+
+// PublishRequest is the JSON body of POST /api/v1/items (with
+// Content-Type: application/json): the item's bytes, as text. Any
+// other body is the item's bytes themselves.
+type PublishRequest struct {
+	Data string `json:"data"`
+}
+
+// Published answers POST /api/v1/items.
+type Published struct {
+	ID   string `json:"id"` // the item's ID in reversed hex
+	Size int    `json:"size"`
+	// New is false when the node held the item already: nothing is
+	// sent again.
+	New bool `json:"new"`
+}
+
+// Items is GET /api/v1/items.
+type Items struct {
+	Items  int    `json:"items"`  // how many the node holds
+	Recent []Item `json:"recent"` // the newest first, at most MaxRecentItems
+}
+
+// MaxRecentItems bounds Items.Recent.
+const MaxRecentItems = 10
+
+// Item is one item a node holds. All but its ID are left out when the
+// node no longer remembers them (it remembers its newest items).
+type Item struct {
+	ID   string    `json:"id"` // reversed hex
+	Size int       `json:"size,omitempty"`
+	From uint64    `json:"from,omitempty"` // the peer it came from
+	Here bool      `json:"here,omitempty"` // published at this node
+	At   time.Time `json:"at,omitzero"`    // when the node got it
 }
 
 // Error is the body of every answer that is not a success.

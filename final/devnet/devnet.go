@@ -2,7 +2,9 @@
 // processes: it starts N copies of the peerchain binary on loopback,
 // each with its own data directory, the first of them the others' seed;
 // hands every line they print to its caller; polls their APIs for a
-// summary; restarts the ones that die if asked; and stops them all,
+// summary; publishes test items through them if asked, so that a class
+// sees items spread; restarts the ones that die if asked; and stops
+// them all,
 // cleanly, when its context ends. No child outlives it: on Linux the
 // kernel signals a child whose parent dies, and everywhere a child run
 // with --watch-stdin stops when the pipe from its parent closes.
@@ -68,6 +70,9 @@ type Config struct {
 	Restart  bool          // restart nodes that die
 	Grace    time.Duration // 0: DefaultGrace
 	Poll     time.Duration // 0: DefaultPollInterval
+	// ItemsEvery is how often the devnet publishes a test item at a
+	// node chosen at random, through its API; 0: never.
+	ItemsEvery time.Duration
 
 	// What the devnet reports: a line a node printed (from one
 	// goroutine per node, so from several at once), a change in a
@@ -91,6 +96,8 @@ func (c Config) check() (Config, error) {
 		return c, fmt.Errorf("%w: no binary", ErrConfig)
 	case c.Grace < 0 || c.Poll < 0:
 		return c, fmt.Errorf("%w: negative grace or poll interval", ErrConfig)
+	case c.ItemsEvery < 0:
+		return c, fmt.Errorf("%w: negative item interval", ErrConfig)
 	}
 	if c.Grace == 0 {
 		c.Grace = DefaultGrace
@@ -122,10 +129,11 @@ const (
 	Restarting                  // it will be started again after Delay
 	Stopped                     // it exited after the devnet's interrupt
 	Killed                      // it did not stop within the grace period
+	Published                   // the devnet published a test item at it
 )
 
 func (k EventKind) String() string {
-	return [...]string{"started", "exited", "restarting", "stopped", "killed"}[k]
+	return [...]string{"started", "exited", "restarting", "stopped", "killed", "published"}[k]
 }
 
 // Event is a change in a node's life.
@@ -134,9 +142,11 @@ type Event struct {
 	Name  string
 	Kind  EventKind
 	PID   int
-	Err   error         // Exited: why; Stopped: nil if it exited cleanly
+	Err   error         // Exited: why; Stopped: nil if it exited cleanly; Published: nil if it took the item
 	Delay time.Duration // Restarting: after how long
 	Took  time.Duration // Stopped, Killed: since the interrupt
+	Item  string        // Published: the item's ID, in reversed hex
+	Size  int           // Published: its bytes
 }
 
 // NodeState is what the devnet knows of one node.
@@ -155,8 +165,9 @@ type NodeState struct {
 // Result is how a devnet ended: each node's last state, and how it
 // stopped.
 type Result struct {
-	Nodes []NodeState
-	Stops []Event // one Stopped or Killed per node that was running
+	Nodes     []NodeState
+	Stops     []Event // one Stopped or Killed per node that was running
+	Published int     // test items the devnet tried to publish
 }
 
 // nodeDir is node i's data directory.

@@ -26,6 +26,7 @@ func TestConfigCheck(t *testing.T) {
 		{name: "no directory", cfg: Config{Binary: "b"}, wantErr: "no directory"},
 		{name: "no binary", cfg: Config{Dir: "d"}, wantErr: "no binary"},
 		{name: "a negative grace", cfg: Config{Dir: "d", Binary: "b", Grace: -time.Second}, wantErr: "negative grace"},
+		{name: "a negative item interval", cfg: Config{Dir: "d", Binary: "b", ItemsEvery: -time.Second}, wantErr: "negative item interval"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

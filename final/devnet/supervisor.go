@@ -26,6 +26,7 @@ type supervisor struct {
 	quit      chan struct{}   // closed when the devnet stops
 	pending   sync.WaitGroup  // restarts under way
 	client    *http.Client
+	published int // test items so far
 }
 
 // maxStatusBytes bounds a status answer the supervisor reads: a few
@@ -76,6 +77,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	tick := time.NewTicker(cfg.Poll)
 	defer tick.Stop()
+	var items <-chan time.Time // nil, never ready, unless asked for
+	if cfg.ItemsEvery > 0 {
+		t := time.NewTicker(cfg.ItemsEvery)
+		defer t.Stop()
+		items = t.C
+	}
 	s.poll(ctx)
 	for {
 		select {
@@ -87,6 +94,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			s.restarted(r)
 		case <-tick.C:
 			s.poll(ctx)
+		case <-items:
+			s.publish(ctx)
 		}
 	}
 }
@@ -264,7 +273,8 @@ func (s *supervisor) stop() Result {
 		}
 	}
 	s.poll(context.Background())
-	res := Result{Nodes: append([]NodeState(nil), s.states...)} // the closing summary's numbers
+	res := Result{Nodes: append([]NodeState(nil), s.states...), // the closing summary's numbers
+		Published: s.published}
 	sent := time.Now()
 	for _, ch := range s.kids {
 		if ch != nil {

@@ -9,6 +9,7 @@ import (
 
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
+	broadcast "peerchain/chapters/06-broadcast"
 	"peerchain/final/api"
 )
 
@@ -64,7 +65,7 @@ func (n *Node) Ban(ctx context.Context, req api.BanRequest) (api.Ban, error) {
 		reason = "banned by the operator"
 	}
 	r := banRequest{addr: simulation.Addr(req.Addr), reason: reason, reply: make(chan banReply, 1)}
-	if err := n.inject(ctx, r); err != nil {
+	if err := n.inject(ctx, operatorName, r); err != nil {
 		return api.Ban{}, err
 	}
 	select {
@@ -81,7 +82,7 @@ func (n *Node) Connect(ctx context.Context, addr string) error {
 		return api.BadRequest(fmt.Errorf("connect: %q is not IP:PORT", addr))
 	}
 	r := connectRequest{addr: simulation.Addr(addr), reply: make(chan error, 1)}
-	if err := n.inject(ctx, r); err != nil {
+	if err := n.inject(ctx, operatorName, r); err != nil {
 		return err
 	}
 	select {
@@ -95,9 +96,58 @@ func (n *Node) Connect(ctx context.Context, addr string) error {
 	}
 }
 
-// inject hands the operator protocol a request.
-func (n *Node) inject(ctx context.Context, v any) error {
-	err := n.real.Inject(ctx, discovery.Input{To: operatorName, Value: v})
+// docs:begin publish
+
+// Publish implements api.Backend: the data becomes a blob, handed to
+// the broadcast protocol as local input, unless the node has it.
+func (n *Node) Publish(ctx context.Context, data []byte) (api.Published, error) {
+	if size := len(data); size == 0 || size > broadcast.BlobMaxSize {
+		err := fmt.Errorf("publish: %d bytes: want 1 to %d",
+			size, broadcast.BlobMaxSize)
+		return api.Published{}, api.BadRequest(err)
+	}
+	it := broadcast.NewBlob(data)
+	p := api.Published{ID: ItemID(it.ID), Size: len(data)}
+	held, err := query(ctx, n, func(m *Machine, _ time.Time) bool {
+		return m.Broadcast().Has(it.ID)
+	})
+	if err != nil || held {
+		return p, err
+	}
+	p.New = true
+	return p, n.inject(ctx, broadcast.Name, broadcast.Publish{Item: it})
+}
+
+// docs:end publish
+
+// Items implements api.Backend.
+func (n *Node) Items(ctx context.Context) (api.Items, error) {
+	return query(ctx, n, func(m *Machine, _ time.Time) api.Items { return m.ItemList() })
+}
+
+// Item implements api.Backend.
+func (n *Node) Item(ctx context.Context, id string) (api.Item, error) {
+	bid, err := ParseItemID(id)
+	if err != nil {
+		return api.Item{}, api.BadRequest(err)
+	}
+	type found struct {
+		it api.Item
+		ok bool
+	}
+	f, err := query(ctx, n, func(m *Machine, _ time.Time) found {
+		it, ok := m.Item(bid)
+		return found{it, ok}
+	})
+	if err == nil && !f.ok {
+		err = api.NotFound(fmt.Errorf("this node does not hold item %s", id))
+	}
+	return f.it, err
+}
+
+// inject hands a protocol of the machine local input.
+func (n *Node) inject(ctx context.Context, to string, v any) error {
+	err := n.real.Inject(ctx, discovery.Input{To: to, Value: v})
 	if errors.Is(err, simulation.ErrStopped) {
 		err = fmt.Errorf("%w: %v", api.ErrUnavailable, err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
+	broadcast "peerchain/chapters/06-broadcast"
 )
 
 // Event types on the API's stream, one per kind of value the node
@@ -18,6 +19,8 @@ const (
 	EventAnchors     = "anchors"
 	EventSelfLearned = "self_learned"
 	EventSeed        = "seed_failed"
+	EventItem        = "item"          // an item new to the node
+	EventRejected    = "item_rejected" // an item published here, refused
 	EventError       = "error"
 	EventOther       = "other"
 )
@@ -47,6 +50,17 @@ type (
 	textEvent struct {
 		Text string `json:"text"`
 	}
+	// itemEvent is an item without its bytes: a stream event stays
+	// small whatever the item's size.
+	itemEvent struct {
+		ID   string `json:"id"`
+		Size int    `json:"size"`
+		From uint64 `json:"from"` // the peer; 0: published here
+	}
+	rejectedEvent struct {
+		ID     string `json:"id"`
+		Reason string `json:"reason"`
+	}
 )
 
 // describe turns an emitted value into its stream type and data, and
@@ -73,6 +87,14 @@ func describe(v any) (typ string, data any, level slog.Level, msg string, attrs 
 			slog.LevelInfo, "learned own address", []any{"addr", e.Addr}
 	case discovery.SeedResolved:
 		return EventSeed, textEvent{errText(e.Err)}, slog.LevelWarn, "seed lookup failed", []any{"name", e.Name, "err", e.Err}
+	case broadcast.Delivered:
+		// Debug: a busy network delivers many; the devnet's summary
+		// counts them.
+		return EventItem, itemEvent{ItemID(e.Item.ID), len(e.Item.Data), uint64(e.From)},
+			slog.LevelDebug, "item", []any{"id", e.Item.ID, "size", len(e.Item.Data), "from", e.From}
+	case broadcast.Rejected:
+		return EventRejected, rejectedEvent{ItemID(e.ID), errText(e.Err)},
+			slog.LevelWarn, "item rejected", []any{"id", e.ID, "err", e.Err}
 	case error:
 		return EventError, textEvent{e.Error()}, slog.LevelError, "machine error", []any{"err", e}
 	}

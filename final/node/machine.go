@@ -1,8 +1,8 @@
 // Package node puts the final node together: chapter 05's discovery
 // node (its connection manager, address relay and peer table, in its
-// mux) with the operator protocol of this package, run by chapter 04's
-// real driver over chapter 03's peers, with the store's database and
-// the API's server beside it.
+// mux) with chapter 06's broadcast protocol and the operator protocol
+// of this package, run by chapter 04's real driver over chapter 03's
+// peers, with the store's database and the API's server beside it.
 package node
 
 import (
@@ -11,6 +11,7 @@ import (
 
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
+	broadcast "peerchain/chapters/06-broadcast"
 	"peerchain/final/api"
 )
 
@@ -33,11 +34,13 @@ type MachineConfig struct {
 }
 
 // Machine is the node's logic, one simulation.Machine: chapter 05's
-// discovery node, with the final node's operator protocol (operator.go)
-// last in its mux.
+// discovery node, with chapter 06's broadcast protocol and the final
+// node's operator protocol (operator.go) in its mux.
 type Machine struct {
 	*discovery.Node
-	cfg MachineConfig
+	cfg       MachineConfig
+	broadcast *broadcast.Protocol
+	items     *itemLog // the newest items delivered, for the API
 }
 
 // docs:begin compose
@@ -49,6 +52,10 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 		target = discovery.DefaultOutboundTarget
 	}
 	op := &operator{}
+	b, err := broadcast.New(broadcast.DefaultConfig(), r)
+	if err != nil {
+		return nil, err
+	}
 	nc := discovery.NodeConfig{
 		Conn: discovery.ConnConfig{
 			Self:           cfg.Self,
@@ -60,7 +67,7 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 			OneShotTimeout: cfg.SeedTimeout,
 		},
 		Book:  discovery.BookConfig{Key: cfg.BookKey},
-		Extra: []discovery.Protocol{op},
+		Extra: []discovery.Protocol{b, op},
 	}
 	if len(cfg.Book) > 0 {
 		nc.Restore = &discovery.BookSnapshot{Key: cfg.BookKey, Addrs: cfg.Book}
@@ -70,11 +77,31 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 		return nil, err
 	}
 	op.cm = n.ConnManager()
+	b.SetScorer(n.ConnManager().Table()) // bad input costs points
 	cfg.OutboundTarget = target
-	return &Machine{Node: n, cfg: cfg}, nil
+	return &Machine{Node: n, cfg: cfg, broadcast: b,
+		items: newItemLog(maxItemLog)}, nil
 }
 
 // docs:end compose
+
+// Handle implements simulation.Machine: the mux's, noting each item
+// delivered, as it is emitted, for the API.
+func (m *Machine) Handle(now time.Time, ev simulation.Event) []simulation.Action {
+	out := m.Node.Handle(now, ev)
+	for _, a := range out {
+		if e, ok := a.(simulation.Emit); ok {
+			if d, ok := e.Value.(broadcast.Delivered); ok {
+				m.items.add(now, d)
+			}
+		}
+	}
+	return out
+}
+
+// Broadcast is the node's broadcast protocol, for tests and the
+// simulator. Only the loop may use it.
+func (m *Machine) Broadcast() *broadcast.Protocol { return m.broadcast }
 
 // OutboundTarget is how many outbound connections the node keeps.
 func (m *Machine) OutboundTarget() int { return m.cfg.OutboundTarget }
@@ -87,6 +114,7 @@ func (m *Machine) Status(now time.Time) api.Status {
 		Listen:         string(m.ConnManager().Self()),
 		OutboundTarget: m.cfg.OutboundTarget,
 		Bans:           len(m.Bans(now)),
+		Items:          m.broadcast.Len(),
 	}
 	for _, p := range m.Peers() {
 		switch p.Kind {

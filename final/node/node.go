@@ -15,10 +15,10 @@ import (
 	"sync"
 	"time"
 
-	wire "peerchain/chapters/02-wire"
 	peers "peerchain/chapters/03-peers"
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
+	broadcast "peerchain/chapters/06-broadcast"
 	"peerchain/final/api"
 	"peerchain/final/store"
 )
@@ -105,7 +105,8 @@ func New(cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n.server, err = api.New(api.Config{Backend: n, Events: n.hub, Token: token, Logger: n.log})
+	n.server, err = api.New(api.Config{Backend: n, Events: n.hub, Token: token, Logger: n.log,
+		MaxItemBytes: broadcast.BlobMaxSize})
 	if err != nil {
 		return nil, err
 	}
@@ -117,9 +118,9 @@ func New(cfg Config) (_ *Node, err error) {
 // docs:begin driver
 
 // driver makes chapter 04's real driver for the machine, over chapter
-// 03's peers, with chapter 02's and chapter 05's messages.
+// 03's peers, with chapter 02's, 05's and 06's messages.
 func (n *Node) driver(self netip.AddrPort) (*simulation.RealNode, error) {
-	reg, err := wire.NewRegistry(append(wire.BaseMessages(), discovery.Messages()...)...)
+	reg, err := broadcast.Registry()
 	if err != nil {
 		return nil, err
 	}

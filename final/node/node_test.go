@@ -73,6 +73,7 @@ func status(t *testing.T, n *running) api.Status {
 }
 
 func TestNodesFindEachOther(t *testing.T) {
+	t.Parallel() // each its own nodes, ports and directories
 	root := t.TempDir()
 	seed := start(t, filepath.Join(root, "seed"))
 	var nodes = []*running{seed}
@@ -100,6 +101,7 @@ func TestNodesFindEachOther(t *testing.T) {
 }
 
 func TestBanAndRestart(t *testing.T) {
+	t.Parallel() // each its own nodes, ports and directories
 	root := t.TempDir()
 	a := start(t, filepath.Join(root, "a"))
 	b := start(t, filepath.Join(root, "b"))
@@ -183,6 +185,7 @@ func startAt(t *testing.T, dir, listen string) *running {
 }
 
 func TestNewFails(t *testing.T) {
+	t.Parallel() // each its own nodes, ports and directories
 	inUse := t.TempDir()
 	start(t, inUse)
 	corrupt := t.TempDir()

@@ -13,14 +13,23 @@ import (
 	"peerchain/final/devnet"
 )
 
+// The devnet's test items: one every 5 s by default, gentle enough to
+// watch each spread in the summary; never more than 100 a second.
+const (
+	defaultItemsEvery = 5 * time.Second
+	minItemsEvery     = 10 * time.Millisecond
+)
+
 var devnetCommand = &cli.Command{
 	Name:  "devnet",
 	Usage: "run a local network of nodes, with a live summary, until Ctrl-C",
 	Description: "Starts -n node processes on 127.0.0.1 (this same program, as `peerchain node`),\n" +
 		"node0 the seed of the others, each with its own data directory under --dir (a\n" +
 		"fresh temporary one unless you give it). Each node's lines come prefixed with\n" +
-		"its name, in its colour; below them, a summary of every node's peers, from\n" +
-		"their APIs. Ctrl-C stops every node cleanly and prints a closing summary.",
+		"its name, in its colour; below them, a summary of every node's peers and\n" +
+		"items, from their APIs. Every --items-every it publishes a test item at a\n" +
+		"node chosen at random, through its API, and the ITEMS column shows it spread.\n" +
+		"Ctrl-C stops every node cleanly and prints a closing summary.",
 	Before: setColor,
 	Flags: []cli.Flag{
 		&cli.IntFlag{Name: "nodes", Aliases: []string{"n"}, EnvVars: []string{"PEERCHAIN_NODES"},
@@ -35,6 +44,8 @@ var devnetCommand = &cli.Command{
 			Usage: "how often to ask every node for its status"},
 		&cli.IntFlag{Name: "outbound", EnvVars: []string{"PEERCHAIN_OUTBOUND"},
 			DefaultText: strconv.Itoa(discovery.DefaultOutboundTarget), Usage: "each node keeps `N` outbound connections"},
+		&cli.DurationFlag{Name: "items-every", EnvVars: []string{"PEERCHAIN_ITEMS_EVERY"}, Value: defaultItemsEvery,
+			Usage: "publish a test item at a random node every `D` (0: never)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"PEERCHAIN_QUIET"},
 			Usage: "show the summary and the devnet's own events, not the nodes' log lines"},
 		logJSONFlag, noColorFlag,
@@ -51,6 +62,9 @@ func runDevnet(c *cli.Context) error {
 	}
 	if c.Int("outbound") < 0 {
 		return fmt.Errorf("--outbound %d: must not be negative", c.Int("outbound"))
+	}
+	if d := c.Duration("items-every"); d < 0 || d > 0 && d < minItemsEvery {
+		return fmt.Errorf("--items-every %v: want 0 (never) or at least %v", d, minItemsEvery)
 	}
 	bin, err := os.Executable()
 	if err != nil {
@@ -84,7 +98,8 @@ func runDevnet(c *cli.Context) error {
 	res, err := devnet.Run(c.Context, devnet.Config{
 		Nodes: c.Int("nodes"), Dir: dir, Binary: bin, NodeArgs: nodeArgs,
 		Restart: c.Bool("restart"), Grace: c.Duration("grace"), Poll: c.Duration("poll"),
-		OnLine: func(i int, line string) { p.line(i, devnet.Name(i), line) },
+		ItemsEvery: c.Duration("items-every"),
+		OnLine:     func(i int, line string) { p.line(i, devnet.Name(i), line) },
 		OnEvent: func(e devnet.Event) {
 			text, bad := describeEvent(e)
 			p.event(e.Node, e.Name, text, bad)
@@ -102,6 +117,9 @@ func runDevnet(c *cli.Context) error {
 			}
 		}
 		lines = append(lines, fmt.Sprintf("%d of %d nodes stopped cleanly", clean, len(res.Stops)))
+		if res.Published > 0 {
+			lines = append(lines, fmt.Sprintf("%d test items published", res.Published))
+		}
 		if keep {
 			lines = append(lines, "data directories kept in "+dir)
 		}
@@ -129,6 +147,11 @@ func describeEvent(e devnet.Event) (string, bool) {
 		return fmt.Sprintf("stopped cleanly in %v", e.Took.Truncate(time.Millisecond)), false
 	case devnet.Killed:
 		return fmt.Sprintf("killed: %v", e.Err), true
+	case devnet.Published:
+		if e.Err != nil {
+			return fmt.Sprintf("publish failed: %v", e.Err), true
+		}
+		return fmt.Sprintf("published item %s (%d bytes)", e.Item, e.Size), false
 	}
 	return e.Kind.String(), false
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -145,7 +146,7 @@ func alive(pid int) bool {
 func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 	t.Parallel() // each its own processes, ports and directory
 	const n = 5
-	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n))
+	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--items-every", "300ms")
 	ends := endpoints(t, dir, n)
 	eventually(t, "every node has a peer in each other node", 30*time.Second, func() bool {
 		for _, e := range ends {
@@ -158,6 +159,21 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 	})
 	eventually(t, "the summary shows it", 10*time.Second, func() bool {
 		return strings.Contains(out.String(), fmt.Sprintf("%d of %d nodes up, %d ready", n, n, n))
+	})
+	eventually(t, "the devnet's test items reach every node", 10*time.Second, func() bool {
+		for _, e := range ends {
+			st, err := nodeStatus(e.API)
+			if err != nil || st.Items < 2 {
+				return false
+			}
+		}
+		return true
+	})
+	assert.Regexp(t, `node\d \* published item [0-9a-f]{64} \(\d+ bytes\)`, out.String())
+	row := regexp.MustCompile(`\nnode\d +\d+ +\d+ +\d+ +\d+/\d+ +\d+ +[1-9]\d*  127\.0\.0\.1:\d+\n`)
+	eventually(t, "the summary counts each node's items", 10*time.Second, func() bool {
+		got := out.String()
+		return row.MatchString(got) && strings.Contains(got, "; items min ")
 	})
 
 	sent := time.Now()
@@ -177,6 +193,8 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 	got := out.String()
 	assert.Contains(t, got, "closing summary")
 	assert.Contains(t, got, fmt.Sprintf("%d of %d nodes stopped cleanly", n, n))
+	assert.Regexp(t, `\d+ test items published`, got)
+	assert.NotContains(t, got, "publish failed")
 	assert.Contains(t, got, "node0 | ", "node lines carry the node's name")
 	assert.Contains(t, got, `msg="peer up"`)
 	assert.NotContains(t, got, "killed")
@@ -296,6 +314,7 @@ func TestNodeCommand(t *testing.T) {
 		assert.Contains(t, got, "solo /peerchain:0.1/, devnet network")
 		assert.Contains(t, got, "listen    "+e.Listen)
 		assert.Contains(t, got, "peers     0 (0 outbound of a target of 8, 0 inbound)")
+		assert.Contains(t, got, "items     0\n")
 	})
 	t.Run("status --json", func(t *testing.T) {
 		got, err := commandtest.Run(t, run, "peerchain", "status", "--api", e.API, "--json")
@@ -359,6 +378,10 @@ func TestBadFlags(t *testing.T) {
 		{name: "devnet: no nodes", args: []string{"devnet", "-n", "0"}, wantErr: "-n 0: want 1 to 200 nodes"},
 		{name: "devnet: too many", args: []string{"devnet", "-n", "1000"}, wantErr: "-n 1000: want 1 to 200 nodes"},
 		{name: "devnet: an argument", args: []string{"devnet", "3"}, wantErr: "say -n 3"},
+		{name: "devnet: items too often", args: []string{"devnet", "--items-every", "1ms"},
+			wantErr: "--items-every 1ms: want 0 (never) or at least 10ms"},
+		{name: "devnet: a negative item interval", args: []string{"devnet", "--items-every", "-1s"},
+			wantErr: "--items-every -1s: want 0 (never)"},
 		{name: "status: no node", args: []string{"status", "--api", "127.0.0.1:1"}, wantErr: "no node answers at 127.0.0.1:1"},
 		{name: "sim: no nodes", args: []string{"sim", "-n", "0"}, wantErr: "-n 0: want 1 to 100000 nodes"},
 		{name: "sim: more seeds than nodes", args: []string{"sim", "-n", "2", "--seeds", "3"}, wantErr: "--seeds 3: want 1 to 2"},
@@ -394,7 +417,7 @@ func TestSim(t *testing.T) {
 func TestSimSmallShowsTheTable(t *testing.T) {
 	out, err := commandtest.Run(t, run, "peerchain", "sim", "-n", "5", "--seeds", "1", "--seed-timeout", "1s")
 	require.NoError(t, err)
-	assert.Contains(t, out, "NODE     PEERS  OUT   IN   BOOK N/T  BANS  LISTEN\nnode0        4", "the devnet's table")
+	assert.Contains(t, out, "NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN\nnode0        4", "the devnet's table")
 	assert.Regexp(t, `  sim-4\nat \d+s: 5 of 5 nodes up, 5 ready; peers min 4, median 4, max 4`, out)
 }
 

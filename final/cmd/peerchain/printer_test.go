@@ -49,6 +49,7 @@ func TestSummary(t *testing.T) {
 	st := func(out, in int) api.Status {
 		return api.Status{Listen: "127.0.0.1:7000", Outbound: out, Inbound: in, OutboundTarget: 8, Book: api.Book{New: 2, Tried: 1}}
 	}
+	withItems := func(s api.Status, items int) api.Status { s.Items = items; return s }
 	tests := []struct {
 		name string
 		rows []row
@@ -59,14 +60,25 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: st(2, 0)},
 			{name: "node2", note: "exited: signal: killed"},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  LISTEN",
-			"node0        2    1    1        2/1     0  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN",
+			"node0        2    1    1        2/1     0      0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0  127.0.0.1:7000",
 			"node2    down: exited: signal: killed",
 			"at 1.5s: 2 of 3 nodes up, 2 ready; peers min 2, median 2, max 2",
 		}},
+		{name: "an item spreading", rows: []row{
+			{name: "node0", up: true, status: withItems(st(1, 1), 3)},
+			{name: "node1", up: true, status: withItems(st(2, 0), 2)},
+			{name: "node2", up: true, status: withItems(st(1, 1), 3)},
+		}, want: []string{
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN",
+			"node0        2    1    1        2/1     0      3  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      2  127.0.0.1:7000",
+			"node2        2    1    1        2/1     0      3  127.0.0.1:7000",
+			"at 1.5s: 3 of 3 nodes up, 3 ready; peers min 2, median 2, max 2; items min 2, max 3",
+		}},
 		{name: "none up", rows: []row{{name: "node0", note: "starting"}}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  LISTEN",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN",
 			"node0    down: starting",
 			"at 1.5s: 0 of 1 nodes up, 0 ready",
 		}},

@@ -10,9 +10,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	wire "peerchain/chapters/02-wire"
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
+	broadcast "peerchain/chapters/06-broadcast"
 	"peerchain/final/node"
 )
 
@@ -89,7 +89,7 @@ func runSim(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	reg, err := wire.NewRegistry(append(wire.BaseMessages(), discovery.Messages()...)...)
+	reg, err := broadcast.Registry() // the node's messages: chapters 02, 05 and 06
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type row struct {
 func summary(elapsed time.Duration, rows []row) []string {
 	var lines []string
 	if len(rows) <= maxTableRows {
-		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s  %s", "NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "LISTEN"))
+		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s  %s", "NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "LISTEN"))
 		for _, r := range rows {
 			name := fmt.Sprintf("%-8s", r.name)
 			if r.paint != nil {
@@ -44,23 +44,25 @@ func summary(elapsed time.Duration, rows []row) []string {
 			}
 			s := r.status
 			book := fmt.Sprintf("%d/%d", s.Book.New, s.Book.Tried)
-			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d  %s", name, s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Listen))
+			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d  %s", name, s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Listen))
 		}
 	}
 	return append(lines, totals(elapsed, rows))
 }
 
 // totals is the summary's last line: how many nodes are up and ready,
-// and the spread of their peer counts.
+// the spread of their peer counts, and once there are items, of the
+// items they hold: min below max is an item still spreading.
 func totals(elapsed time.Duration, rows []row) string {
 	up, ready := 0, 0
-	var peers []int
+	var peers, items []int
 	for _, r := range rows {
 		if !r.up {
 			continue
 		}
 		up++
 		peers = append(peers, r.status.Peers())
+		items = append(items, r.status.Items)
 		if node.Ready(r.status, len(rows)) {
 			ready++
 		}
@@ -69,6 +71,10 @@ func totals(elapsed time.Duration, rows []row) string {
 	if len(peers) > 0 {
 		slices.Sort(peers)
 		line += fmt.Sprintf("; peers min %d, median %d, max %d", peers[0], peers[len(peers)/2], peers[len(peers)-1])
+	}
+	if slices.Max(append(items, 0)) > 0 {
+		slices.Sort(items)
+		line += fmt.Sprintf("; items min %d, max %d", items[0], items[len(items)-1])
 	}
 	if up > 0 && ready == len(rows) {
 		return color.GreenString("%s", line)

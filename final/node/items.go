@@ -1,0 +1,107 @@
+package node
+
+import (
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"time"
+
+	broadcast "peerchain/chapters/06-broadcast"
+	"peerchain/final/api"
+)
+
+// maxItemLog is how many of the newest items a node remembers the
+// details of (size, source, arrival) for the API: about 100 bytes each.
+// Older ones it only knows it holds, as chapter 06's seen-cache does.
+const maxItemLog = 1024
+
+// itemRecord is what the log keeps of one item delivered.
+type itemRecord struct {
+	id   broadcast.ID
+	size int
+	from uint64 // 0: published here
+	at   time.Time
+}
+
+// itemLog is a bounded record of the newest items, oldest first. Only
+// the loop touches it.
+type itemLog struct {
+	max   int
+	byID  map[broadcast.ID]itemRecord
+	order []broadcast.ID
+}
+
+func newItemLog(size int) *itemLog {
+	return &itemLog{max: size, byID: make(map[broadcast.ID]itemRecord)}
+}
+
+func (l *itemLog) add(now time.Time, d broadcast.Delivered) {
+	if _, ok := l.byID[d.Item.ID]; ok {
+		return
+	}
+	if len(l.order) >= l.max {
+		delete(l.byID, l.order[0])
+		l.order = l.order[1:]
+	}
+	l.byID[d.Item.ID] = itemRecord{id: d.Item.ID, size: len(d.Item.Data), from: uint64(d.From), at: now}
+	l.order = append(l.order, d.Item.ID)
+}
+
+// newest is up to n records, the newest first.
+func (l *itemLog) newest(n int) []itemRecord {
+	var out []itemRecord
+	for _, id := range slices.Backward(l.order) {
+		if len(out) == n {
+			break
+		}
+		out = append(out, l.byID[id])
+	}
+	return out
+}
+
+func (r itemRecord) api() api.Item {
+	return api.Item{ID: ItemID(r.id), Size: r.size, From: r.from, Here: r.from == 0, At: r.at}
+}
+
+// ItemID is an item's whole ID in Bitcoin's reversed hex, as the API
+// shows it (broadcast.ID's String shortens it to 8 digits).
+func ItemID(id broadcast.ID) string {
+	r := id
+	slices.Reverse(r[:])
+	return hex.EncodeToString(r[:])
+}
+
+// ParseItemID reads an ID in reversed hex: 64 digits.
+func ParseItemID(s string) (broadcast.ID, error) {
+	var id broadcast.ID
+	if len(s) != 2*len(id) {
+		return id, fmt.Errorf("item ID %q: want %d hex digits", s, 2*len(id))
+	}
+	if _, err := hex.Decode(id[:], []byte(s)); err != nil {
+		return id, fmt.Errorf("item ID %q: not hex", s)
+	}
+	slices.Reverse(id[:])
+	return id, nil
+}
+
+// ItemList is what the node holds, in the API's terms: how many items,
+// and the newest. Only the loop may call it.
+func (m *Machine) ItemList() api.Items {
+	out := api.Items{Items: m.broadcast.Len(), Recent: []api.Item{}}
+	for _, r := range m.items.newest(api.MaxRecentItems) {
+		out.Recent = append(out.Recent, r.api())
+	}
+	return out
+}
+
+// Item is one item the node holds, and whether it holds it. Only the
+// loop may call it.
+func (m *Machine) Item(id broadcast.ID) (api.Item, bool) {
+	if r, ok := m.items.byID[id]; ok {
+		return r.api(), true
+	}
+	if m.broadcast.Has(id) {
+		return api.Item{ID: ItemID(id)}, true // older than the log
+	}
+	return api.Item{}, false
+}
