@@ -145,3 +145,20 @@ func TestTry(t *testing.T) {
 		})
 	}
 }
+
+func TestReportLines(t *testing.T) {
+	tests := []struct {
+		name   string
+		format string
+		args   []any
+		want   []string
+	}{
+		{name: "one line", format: "seed %d: %.2f", args: []any{1, 9.8}, want: []string{"grade: seed 1: 9.80"}},
+		{name: "each line marked", format: "a\n  b", want: []string{"grade: a", "grade:   b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, reportLines(tt.format, tt.args...))
+		})
+	}
+}

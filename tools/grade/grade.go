@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"peerchain/tools/exercise"
 )
 
 // Status is where an exercise stands.
@@ -30,6 +32,7 @@ type result struct {
 	status      Status   //
 	buildFailed bool     // it does not compile
 	detail      []string // what failing tests or the compiler said
+	report      []string // what its tests logged with exercise.Report
 	rerun       string   // a command that runs just this exercise's tests
 }
 
@@ -119,7 +122,8 @@ func (g grader) grade(ctx context.Context, pkgs []string) ([]result, error) {
 			}
 			status, detail := statusOf(exRun, ex.tests)
 			results = append(results, result{chapter: chapter, name: ex.name, status: status, detail: detail,
-				rerun: fmt.Sprintf("go test -run '%s' ./%s", runPattern(ex.tests), dirInModule(list.path))})
+				report: reportOf(exRun, ex.tests),
+				rerun:  fmt.Sprintf("go test -run '%s' ./%s", runPattern(ex.tests), dirInModule(list.path))})
 		}
 	}
 	// In chapter order, whatever order the go command reported them in.
@@ -237,6 +241,26 @@ func statusOf(run *packageRun, tests []string) (Status, []string) {
 		return Failing, []string{fmt.Sprintf("%d of %d tests still reach a call of exercise.NotAttempted()", notAttempted, notAttempted+passed)}
 	}
 	return Solved, nil
+}
+
+// reportOf collects, in test order, the lines the tests logged with
+// exercise.Report.
+func reportOf(run *packageRun, tests []string) []string {
+	if run == nil {
+		return nil
+	}
+	var lines []string
+	for _, full := range sortedKeys(run.tests) {
+		if !belongs(full, tests) {
+			continue
+		}
+		for _, l := range run.tests[full].output {
+			if _, text, ok := strings.Cut(l, exercise.ReportMark); ok {
+				lines = append(lines, strings.TrimRight(text, "\n"))
+			}
+		}
+	}
+	return lines
 }
 
 // hasSubtests reports whether any of the sorted names is a subtest of name.

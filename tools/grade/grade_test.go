@@ -312,3 +312,32 @@ func TestGradeRejectsBadArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestReportOf: the lines a lab's tests log with exercise.Report are
+// the grader's to show, passing or failing; other lines are not.
+func TestReportOf(t *testing.T) {
+	run := &packageRun{tests: map[string]*testResult{
+		"TestLab/seed_1": {action: "pass", output: []string{
+			"    lab_test.go:10: grade: seed 1: msgs-per-op 9.80\n",
+			"    lab_test.go:10: grade:   efficiency I: met\n",
+			"    lab_test.go:12: not for the grader\n",
+		}},
+		"TestLab_Partition": {action: "fail", output: []string{"    lab_test.go:20: grade: healed after 1s\n"}},
+		"TestOther":         {action: "pass", output: []string{"    other_test.go:3: grade: someone else's\n"}},
+	}}
+	tests := []struct {
+		name  string
+		tests []string
+		want  []string
+	}{
+		{name: "the lab's", tests: []string{"TestLab", "TestLab_Partition"},
+			want: []string{"seed 1: msgs-per-op 9.80", "  efficiency I: met", "healed after 1s"}},
+		{name: "nothing to report", tests: []string{"TestNone"}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, reportOf(run, tt.tests))
+		})
+	}
+	assert.Nil(t, reportOf(nil, []string{"TestLab"}), "no run, no report")
+}

@@ -128,6 +128,14 @@ func gradeWork(ctx context.Context, w io.Writer, g grader, pkgs []string) error 
 		count[Solved], len(results), count[Failing], count[NotAttempted])
 	fmt.Fprintf(w, "\n%s\n", summary)
 	for _, r := range results {
+		if len(r.report) > 0 && r.status != NotAttempted {
+			fmt.Fprintf(w, "\n%s\n", bold.Sprintf("%s %s:", r.chapter, r.name))
+			for _, l := range r.report {
+				fmt.Fprintln(w, "  "+l)
+			}
+		}
+	}
+	for _, r := range results {
 		if r.status != Failing {
 			continue
 		}
