@@ -43,7 +43,9 @@ type Options struct {
 }
 
 // experiments is every experiment, in chapter order.
-var experiments = []Experiment{pittel, discoveryBootstrap, discoveryEclipse, discoveryChurn}
+var experiments = []Experiment{pittel, discoveryBootstrap, discoveryEclipse, discoveryChurn,
+	broadcastFlood, broadcastResidue, broadcastPartition, broadcastGlomers,
+	broadcastGlomersVariants}
 
 // docsImages is where -docs writes, from the repository root.
 const docsImages = "docs/chapters/img"

@@ -17,6 +17,9 @@ type Result struct {
 	Rows    [][]float64
 	Notes   []string // printed under the table
 	Chart   *chart.Chart
+	// JSON, if set, is what -json prints instead of the rows: for an
+	// experiment whose figures have a shape of their own.
+	JSON any
 }
 
 // Column is one column of a result's table.
@@ -59,8 +62,12 @@ func (r *Result) WriteTable(w io.Writer) error {
 	return err
 }
 
-// WriteJSON prints the result as {"rows":[{key: value, ...}, ...]}.
+// WriteJSON prints the result as {"rows":[{key: value, ...}, ...]}, or
+// its JSON if it has one.
 func (r *Result) WriteJSON(w io.Writer) error {
+	if r.JSON != nil {
+		return json.NewEncoder(w).Encode(r.JSON)
+	}
 	rows := make([]map[string]float64, len(r.Rows))
 	for i, row := range r.Rows {
 		rows[i] = make(map[string]float64, len(row))
