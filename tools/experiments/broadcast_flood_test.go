@@ -60,6 +60,7 @@ func TestOutboundTopology(t *testing.T) {
 // flooding sends more messages and bytes per item than announcing in
 // 500 ms batches, and is faster; every item reaches every node.
 func TestFloodAgainstAnnounce(t *testing.T) {
+	t.Parallel() // seeded, and shares nothing with the other tests
 	const nodes, items = 40, 15
 	flood, err := floodRun(floodVariants[0], nodes, items, 1)
 	require.NoError(t, err)
@@ -105,6 +106,7 @@ func TestFloodTable(t *testing.T) {
 // whose trees form once, than from random nodes, each item on a tree of
 // its own that forms by flooding.
 func TestTreesPayOffWithFewPublishers(t *testing.T) {
+	t.Parallel() // seeded, and shares nothing with the other tests
 	const nodes, items = 60, 30
 	random, err := floodRun(floodVariant{cfg: plumtreeNoSync()}, nodes, items, 1)
 	require.NoError(t, err)

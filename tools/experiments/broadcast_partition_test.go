@@ -20,6 +20,7 @@ var partitionSmall = partitionSetup{
 // each half published during the split never cross (-1 in the table).
 // With no split, the last items arrive on their own.
 func TestPartition(t *testing.T) {
+	t.Parallel() // seeded, and shares nothing with the other tests
 	res, err := partitionTable(partitionSmall, 1)
 	require.NoError(t, err)
 	require.Len(t, res.Rows, len(partitionVariants))

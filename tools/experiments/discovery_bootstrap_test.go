@@ -10,6 +10,7 @@ import (
 // TestBootstrapExperiment: a run of 200 nodes finishes, connected,
 // every node at its target.
 func TestBootstrapExperiment(t *testing.T) {
+	t.Parallel() // seeded, and shares nothing with the other tests
 	row, curve, err := bootstrapRun(200, 1)
 	require.NoError(t, err)
 	assert.Less(t, row[1], bootstrapLimit.Seconds(), "every node full before the limit")

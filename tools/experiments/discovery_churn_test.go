@@ -11,6 +11,7 @@ import (
 // connected, its nodes up keep their outbound sets, and some dials
 // fail, to nodes that left.
 func TestChurn(t *testing.T) {
+	t.Parallel() // seeded, and shares nothing with the other tests
 	res, err := churnRun(200, 10, 1)
 	require.NoError(t, err)
 	require.Len(t, res.Rows, 10/churnRowEvery)

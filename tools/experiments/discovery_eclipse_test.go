@@ -10,6 +10,7 @@ import (
 // TestEclipseRun: with the most addresses, the naive list is taken
 // over, and the full book keeps the attacker to a few connections.
 func TestEclipseRun(t *testing.T) {
+	t.Parallel() // seeded, and shares nothing with the other tests
 	if testing.Short() {
 		t.Skip("two simulated attacks")
 	}

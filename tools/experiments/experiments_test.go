@@ -26,6 +26,7 @@ func runExperiments(t *testing.T, args ...string) (string, error) {
 // that the numbers are what the experiment claims: mean rounds close to
 // log2 n + ln n.
 func TestPittelJSON(t *testing.T) {
+	t.Parallel() // seeded, and shares nothing with the other tests
 	tests := []struct {
 		name string
 		args []string
