@@ -51,7 +51,7 @@ const (
 
 // palette is a colour per series, in order; it reads on white, for
 // colour-blind readers too (Okabe and Ito's palette).
-var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"}
+var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"}
 
 // ErrEmpty means a chart has no points to draw.
 var ErrEmpty = errors.New("chart has no points")
