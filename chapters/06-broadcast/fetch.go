@@ -135,9 +135,11 @@ func (p *Protocol) notFound(now time.Time, pe *peer, list []InvVect) {
 	}
 	unasked := 0
 	for _, v := range list {
+		late := pe.askedAny.has(v.ID)
+		pe.askedAny.del(v.ID) // one answer to each ask
 		if _, ok := pe.asked[v.ID]; !ok {
-			if !pe.askedAny.has(v.ID) {
-				unasked++ // late answers are fair; these were never asked
+			if !late {
+				unasked++ // a late answer is fair; this was never asked
 			}
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	wire "peerchain/chapters/02-wire"
 	simulation "peerchain/chapters/04-simulation"
 )
 
@@ -366,6 +367,30 @@ func TestLateAnswerIsFair(t *testing.T) {
 			}
 			assert.Zero(t, r.s.points[1], "reasons: %q", r.s.reasons[1])
 			assert.Zero(t, r.s.points[2])
+		})
+	}
+}
+
+// TestOneAnswerToEachAsk: a late answer is fair once; the same answer
+// again is not, so neither notfound nor a push can repeat for free.
+func TestOneAnswerToEachAsk(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer wire.Message
+		points int
+	}{
+		{name: "notfound twice", answer: &MsgNotFound{List: invOf(blob(1))}, points: NotFoundPoints},
+		{name: "the item twice", answer: &MsgItems{Items: []Item{blob(1)}}, points: DuplicatePoints},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, fetching(0), 1)
+			to, _ := getdataTo(t, r.recv(1, &MsgInv{List: invOf(blob(1))}))
+			require.Equal(t, simulation.PeerID(1), to)
+			r.recv(1, tt.answer)
+			require.Zero(t, r.s.points[1], "the answer: reasons %q", r.s.reasons[1])
+			r.recv(1, tt.answer)
+			assert.Equal(t, tt.points, r.s.points[1], "reasons: %q", r.s.reasons[1])
 		})
 	}
 }

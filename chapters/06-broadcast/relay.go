@@ -16,9 +16,9 @@ const (
 
 // docs:begin accept
 
-// accept takes an item new to this node: it is kept, emitted, and
-// queued for each peer as the policy says. tree is the tree it travels
-// on and hops how far it came; from is nil when it was published here.
+// accept takes an item new to this node, with the tree it travels on
+// and how far it came: it is kept, emitted, and queued for each peer as
+// the policy says. from is nil when it was published here.
 func (p *Protocol) accept(now time.Time, s stored, from *peer) {
 	p.seen.add(s.ID)
 	p.keep(now, s)
@@ -41,8 +41,8 @@ func (p *Protocol) accept(now time.Time, s stored, from *peer) {
 			Knows: pe.known.has(s.ID)}
 	}
 	for i, how := range p.cfg.Policy.Route(fromID, links) {
-		if i >= len(ids) || how == Skip || links[i].Knows {
-			continue
+		if i >= len(ids) || (how != Push && how != Announce) || links[i].Knows {
+			continue // a How the protocol does not know is a Skip
 		}
 		if how == Push && !links[i].Eager {
 			how = Announce // it pruned the tree: it would score a push
@@ -138,7 +138,7 @@ func (p *Protocol) push(now time.Time, pe *peer, ids []ID) {
 	for _, id := range ids {
 		s, ok := p.store[id]
 		if !ok {
-			continue // gone from the store: the peer will ask
+			continue // pushed out of the store before its turn
 		}
 		n := itemOverhead + len(s.Data)
 		if len(m.Items) == MaxItemsPerMsg || size+n > MaxItemsPayload-wireCount {
@@ -151,8 +151,8 @@ func (p *Protocol) push(now time.Time, pe *peer, ids []ID) {
 		size += n
 	}
 	switch {
-	case len(m.Items) > 0:
-		p.send(pe, m)
+	case len(m.Items) > 0 || len(m.Inv) > 0:
+		p.send(pe, m) // riders go even if every item left the store
 	case len(m.Prune) > 0:
 		p.send(pe, &MsgPrune{Trees: m.Prune})
 	}

@@ -34,6 +34,7 @@ func (p *Protocol) items(now time.Time, pe *peer, m *MsgItems) {
 		s := stored{Item: it, tree: at(m.Trees, i), hops: at(m.Hops, i)}
 		_, asked := pe.asked[it.ID]
 		asked = asked || pe.askedAny.has(it.ID) // late, but asked
+		pe.askedAny.del(it.ID)                  // one answer to each ask
 		delete(pe.asked, it.ID)
 		pe.sent.add(it.ID)
 		pe.known.add(it.ID)
