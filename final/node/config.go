@@ -44,6 +44,7 @@ type Config struct {
 	// addresses (0: chapter 05's 30 s). A devnet's seed, asked before
 	// it knows anyone, has none to give: there, a short one.
 	SeedTimeout time.Duration
+	Lab         Lab          // learner's code to run instead of the chapters'
 	Name        string       // shown in status: the devnet names its nodes
 	Logger      *slog.Logger // nil: no logs
 }

@@ -31,6 +31,17 @@ type MachineConfig struct {
 	Book    []discovery.KnownAddr
 	Bans    []discovery.Ban
 	Anchors []simulation.Addr
+	Lab     Lab
+}
+
+// Lab is learner's code the node runs instead of the chapters': how
+// `peerchain node --lab` puts a lab into a live network. Nil fields
+// keep the chapters' own.
+type Lab struct {
+	// Backoff is chapter 05's retry schedule (exercises/05-discovery).
+	Backoff func(base, limit time.Duration, attempt int, r *rand.Rand) time.Duration
+	// Policy is chapter 06's announce policy (exercises/06-broadcast).
+	Policy broadcast.Policy
 }
 
 // Machine is the node's logic, one simulation.Machine: chapter 05's
@@ -52,7 +63,11 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 		target = discovery.DefaultOutboundTarget
 	}
 	op := &operator{}
-	b, err := broadcast.New(broadcast.DefaultConfig(), r)
+	bc := broadcast.DefaultConfig()
+	if cfg.Lab.Policy != nil {
+		bc.Policy = cfg.Lab.Policy
+	}
+	b, err := broadcast.New(bc, r)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +80,7 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 			OutboundTarget: cfg.OutboundTarget,
 			MaxInbound:     cfg.MaxInbound,
 			OneShotTimeout: cfg.SeedTimeout,
+			Backoff:        cfg.Lab.Backoff,
 		},
 		Book:  discovery.BookConfig{Key: cfg.BookKey},
 		Extra: []discovery.Protocol{b, op},

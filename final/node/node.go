@@ -93,6 +93,7 @@ func New(cfg Config) (_ *Node, err error) {
 		Self: simulation.Addr(self.String()), Seeds: seeds,
 		OutboundTarget: cfg.OutboundTarget, MaxInbound: cfg.MaxInbound, SeedTimeout: cfg.SeedTimeout,
 		BookKey: id.BookKey, Book: old.book, Bans: old.bans, Anchors: old.anchors,
+		Lab: cfg.Lab,
 	}, newRand())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -48,7 +49,7 @@ var devnetCommand = &cli.Command{
 			Usage: "publish a test item at a random node every `D` (0: never)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"PEERCHAIN_QUIET"},
 			Usage: "show the summary and the devnet's own events, not the nodes' log lines"},
-		logJSONFlag, noColorFlag,
+		labFlag, logJSONFlag, noColorFlag,
 	},
 	Action: runDevnet,
 }
@@ -65,6 +66,9 @@ func runDevnet(c *cli.Context) error {
 	}
 	if d := c.Duration("items-every"); d < 0 || d > 0 && d < minItemsEvery {
 		return fmt.Errorf("--items-every %v: want 0 (never) or at least %v", d, minItemsEvery)
+	}
+	if _, err := lab(c.StringSlice("lab")); err != nil {
+		return err // say so once, not once a node
 	}
 	bin, err := os.Executable()
 	if err != nil {
@@ -84,10 +88,16 @@ func runDevnet(c *cli.Context) error {
 	if o := c.Int("outbound"); o > 0 {
 		nodeArgs = append(nodeArgs, "--outbound", strconv.Itoa(o))
 	}
+	for _, ch := range c.StringSlice("lab") {
+		nodeArgs = append(nodeArgs, "--lab", ch)
+	}
 	out := c.App.Writer
 	p := newPrinter(out, isTerminal(out), c.Int("nodes"), c.Bool("quiet"))
 	start := time.Now()
 	p.note(fmt.Sprintf("devnet: %d nodes in %s; Ctrl-C stops them", c.Int("nodes"), dir))
+	if labs := c.StringSlice("lab"); len(labs) > 0 {
+		p.note("devnet: every node runs your code of chapters " + strings.Join(labs, ", "))
+	}
 	rowsOf := func(states []devnet.NodeState) []row {
 		rows := make([]row, len(states))
 		for i, s := range states {

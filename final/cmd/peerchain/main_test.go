@@ -393,6 +393,10 @@ func TestBadFlags(t *testing.T) {
 		{name: "sim: a negative seed timeout", args: []string{"sim", "--seed-timeout", "-1s"}, wantErr: "--seed-timeout -1s: must not be negative"},
 		{name: "node: a negative seed timeout", args: []string{"node", "--datadir", "x", "--seed-timeout", "-1s"}, wantErr: "must not be negative"},
 		{name: "sim: loss over 1", args: []string{"sim", "-n", "3", "--loss", "2"}, wantErr: "Loss 2"},
+		{name: "node: a lab the node does not run", args: []string{"node", "--datadir", "x", "--lab", "04"},
+			wantErr: "--lab 04: the node runs the labs of chapters 05"},
+		{name: "devnet: a lab not started", args: []string{"devnet", "--lab", "06"},
+			wantErr: "--lab 06 runs your LabPolicy from exercises/06-broadcast, but LabPolicy.Route is not attempted yet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -57,17 +57,22 @@ var nodeCommand = &cli.Command{
 			Usage: "a `NAME` for the node in its status and logs"},
 		&cli.BoolFlag{Name: "watch-stdin", EnvVars: []string{"PEERCHAIN_WATCH_STDIN"},
 			Usage: "stop when standard input closes (the devnet's children do, so none outlives it)"},
-		logJSONFlag, noColorFlag,
+		labFlag, logJSONFlag, noColorFlag,
 	},
 	Action: func(c *cli.Context) error {
 		if c.NArg() > 0 {
 			return fmt.Errorf("node takes no arguments, only flags: did you mean --seed %s?", c.Args().First())
+		}
+		l, err := lab(c.StringSlice("lab"))
+		if err != nil {
+			return err
 		}
 		n, err := node.New(node.Config{
 			DataDir: dataDir(c), Listen: c.String("listen"), API: c.String("api"),
 			APIPublic: c.Bool("api-public"), Seeds: c.StringSlice("seed"),
 			OutboundTarget: c.Int("outbound"), MaxInbound: c.Int("max-inbound"), SeedTimeout: c.Duration("seed-timeout"),
 			Name: c.String("name"), Logger: newLogger(c, c.App.Writer, c.String("name")),
+			Lab: l,
 		})
 		if err != nil {
 			return err
