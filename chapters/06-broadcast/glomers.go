@@ -79,6 +79,68 @@ type GlomersResult struct {
 
 // docs:end glomers-config
 
+// docs:begin glomers-bounds
+
+// GlomersBound is a set of limits a run is held to, all three at once.
+type GlomersBound struct {
+	Name        string
+	MsgsPerOp   float64
+	Median, Max time.Duration
+	// Inclusive: the limits themselves are within (the chapter's
+	// goal); the challenge's own bounds are strict.
+	Inclusive bool
+}
+
+// The challenge's two bounds (it asks for either) and the chapter's
+// goal: the second's messages halved, with the first's latencies.
+var (
+	EfficiencyI = GlomersBound{Name: "efficiency I", MsgsPerOp: 30,
+		Median: 400 * time.Millisecond, Max: 600 * time.Millisecond}
+	EfficiencyII = GlomersBound{Name: "efficiency II", MsgsPerOp: 20,
+		Median: time.Second, Max: 2 * time.Second}
+	GlomersGoal = GlomersBound{Name: "the goal", MsgsPerOp: 10,
+		Median: 400 * time.Millisecond, Max: 600 * time.Millisecond,
+		Inclusive: true}
+)
+
+// docs:end glomers-bounds
+
+// GlomersBounds are the three, in that order.
+var GlomersBounds = []GlomersBound{EfficiencyI, EfficiencyII, GlomersGoal}
+
+// Within reports whether v is within limit, as the bound counts.
+func (b GlomersBound) Within(v, limit float64) bool {
+	return v < limit || b.Inclusive && v == limit
+}
+
+// Sign is how the bound's limits read: "<", or "≤".
+func (b GlomersBound) Sign() string {
+	if b.Inclusive {
+		return "≤"
+	}
+	return "<"
+}
+
+// Misses lists what a run missed of the bound, none if it met it, as
+// "median 420ms ≥ 400ms". Without latency only msgs-per-op counts.
+func (b GlomersBound) Misses(r GlomersResult, latency bool) []string {
+	not := "≥"
+	if b.Inclusive {
+		not = ">"
+	}
+	var out []string
+	if !b.Within(r.MsgsPerOp, b.MsgsPerOp) {
+		out = append(out, fmt.Sprintf("msgs-per-op %.2f %s %g", r.MsgsPerOp, not, b.MsgsPerOp))
+	}
+	if latency && !b.Within(float64(r.Median), float64(b.Median)) {
+		out = append(out, fmt.Sprintf("median %v %s %v", r.Median.Round(time.Millisecond), not, b.Median))
+	}
+	if latency && !b.Within(float64(r.Max), float64(b.Max)) {
+		out = append(out, fmt.Sprintf("max %v %s %v", r.Max.Round(time.Millisecond), not, b.Max))
+	}
+	return out
+}
+
 func (c GlomersConfig) withDefaults() GlomersConfig {
 	defaults := []struct {
 		v *int

@@ -11,11 +11,28 @@ import (
 // ID names an item: a transaction's or a block's hash, later.
 type ID [32]byte
 
-// String is the ID in Bitcoin's reversed hex, shortened to 8 digits.
-func (id ID) String() string {
+// Hex is the ID in Bitcoin's reversed hex, all 64 digits: the way
+// explorers show a hash.
+func (id ID) Hex() string {
 	r := id
 	slices.Reverse(r[:])
-	return hex.EncodeToString(r[:4])
+	return hex.EncodeToString(r[:])
+}
+
+// String is Hex shortened to its first 8 digits.
+func (id ID) String() string { return id.Hex()[:8] }
+
+// ParseID reads an ID written as Hex.
+func ParseID(s string) (ID, error) {
+	var id ID
+	if len(s) != 2*len(id) {
+		return id, fmt.Errorf("item ID %q: want %d hex digits", s, 2*len(id))
+	}
+	if _, err := hex.Decode(id[:], []byte(s)); err != nil {
+		return id, fmt.Errorf("item ID %q: not hex", s)
+	}
+	slices.Reverse(id[:])
+	return id, nil
 }
 
 // HashID is the ID Bitcoin gives its data: double SHA-256.

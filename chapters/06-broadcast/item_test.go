@@ -3,7 +3,7 @@ package broadcast
 import (
 	"encoding/hex"
 	"errors"
-	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,13 +15,6 @@ const genesisHeader = "01000000" + // version
 	"0000000000000000000000000000000000000000000000000000000000000000" + // previous
 	"3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a" + // merkle root
 	"29ab5f49" + "ffff001d" + "1dac2b7c" // time, bits, nonce
-
-// reversedHex is an ID as Bitcoin shows hashes: bytes reversed, hex.
-func reversedHex(id ID) string {
-	r := id
-	slices.Reverse(r[:])
-	return hex.EncodeToString(r[:])
-}
 
 // TestHashID: double SHA-256, checked against known values, Bitcoin's
 // genesis block hash among them.
@@ -49,7 +42,7 @@ func TestHashID(t *testing.T) {
 				assert.Equal(t, tt.wantHex, hex.EncodeToString(id[:]))
 			}
 			if tt.wantDisp != "" {
-				assert.Equal(t, tt.wantDisp, reversedHex(id))
+				assert.Equal(t, tt.wantDisp, id.Hex(), "as Bitcoin shows hashes: bytes reversed")
 			}
 			assert.Equal(t, tt.wantStr, id.String())
 		})
@@ -144,6 +137,40 @@ func TestItemCheck(t *testing.T) {
 				assert.Equal(t, tt.item.ID, gotID)
 				assert.Equal(t, tt.item.Data, gotData)
 			}
+		})
+	}
+}
+
+// TestParseID: Hex and ParseID are each other's inverse; anything but
+// 64 hex digits is refused.
+func TestParseID(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    string
+		text    string // if set, parsed instead of the data's ID
+		wantErr string
+	}{
+		{name: "text", data: "hello"},
+		{name: "empty", data: ""},
+		{name: "too short", text: "abcd", wantErr: "want 64 hex digits"},
+		{name: "not hex", text: strings.Repeat("zz", 32), wantErr: "not hex"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := HashID([]byte(tt.data))
+			s := id.Hex()
+			if tt.text != "" {
+				s = tt.text
+			}
+			back, err := ParseID(s)
+			if tt.wantErr != "" {
+				assert.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Len(t, s, 64)
+			assert.True(t, strings.HasPrefix(s, id.String()), "String is its first 8 digits")
+			assert.Equal(t, id, back)
 		})
 	}
 }

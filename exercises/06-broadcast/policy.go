@@ -24,7 +24,8 @@ import (
 // half broadcasts and half reads. The challenge counts msgs-per-op,
 // messages between nodes over all operations, reads included, and the
 // median and the maximum time for an item to reach every node. It sets
-// two bounds, and the chapter a goal that takes both at once:
+// two bounds, and the chapter a goal that takes both at once
+// (bc.EfficiencyI, bc.EfficiencyII and bc.GlomersGoal):
 //
 //	efficiency I:  msgs-per-op < 30,  median < 400 ms, max < 600 ms
 //	efficiency II: msgs-per-op < 20,  median < 1 s,    max < 2 s

@@ -107,7 +107,7 @@ func (n *Node) Publish(ctx context.Context, data []byte) (api.Published, error) 
 		return api.Published{}, api.BadRequest(err)
 	}
 	it := broadcast.NewBlob(data)
-	p := api.Published{ID: ItemID(it.ID), Size: len(data)}
+	p := api.Published{ID: it.ID.Hex(), Size: len(data)}
 	held, err := query(ctx, n, func(m *Machine, _ time.Time) bool {
 		return m.Broadcast().Has(it.ID)
 	})
@@ -127,7 +127,7 @@ func (n *Node) Items(ctx context.Context) (api.Items, error) {
 
 // Item implements api.Backend.
 func (n *Node) Item(ctx context.Context, id string) (api.Item, error) {
-	bid, err := ParseItemID(id)
+	bid, err := broadcast.ParseID(id)
 	if err != nil {
 		return api.Item{}, api.BadRequest(err)
 	}

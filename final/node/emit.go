@@ -90,10 +90,10 @@ func describe(v any) (typ string, data any, level slog.Level, msg string, attrs 
 	case broadcast.Delivered:
 		// Debug: a busy network delivers many; the devnet's summary
 		// counts them.
-		return EventItem, itemEvent{ItemID(e.Item.ID), len(e.Item.Data), uint64(e.From)},
+		return EventItem, itemEvent{e.Item.ID.Hex(), len(e.Item.Data), uint64(e.From)},
 			slog.LevelDebug, "item", []any{"id", e.Item.ID, "size", len(e.Item.Data), "from", e.From}
 	case broadcast.Rejected:
-		return EventRejected, rejectedEvent{ItemID(e.ID), errText(e.Err)},
+		return EventRejected, rejectedEvent{e.ID.Hex(), errText(e.Err)},
 			slog.LevelWarn, "item rejected", []any{"id", e.ID, "err", e.Err}
 	case error:
 		return EventError, textEvent{e.Error()}, slog.LevelError, "machine error", []any{"err", e}

@@ -1,8 +1,6 @@
 package node
 
 import (
-	"encoding/hex"
-	"fmt"
 	"slices"
 	"time"
 
@@ -60,28 +58,7 @@ func (l *itemLog) newest(n int) []itemRecord {
 }
 
 func (r itemRecord) api() api.Item {
-	return api.Item{ID: ItemID(r.id), Size: r.size, From: r.from, Here: r.from == 0, At: r.at}
-}
-
-// ItemID is an item's whole ID in Bitcoin's reversed hex, as the API
-// shows it (broadcast.ID's String shortens it to 8 digits).
-func ItemID(id broadcast.ID) string {
-	r := id
-	slices.Reverse(r[:])
-	return hex.EncodeToString(r[:])
-}
-
-// ParseItemID reads an ID in reversed hex: 64 digits.
-func ParseItemID(s string) (broadcast.ID, error) {
-	var id broadcast.ID
-	if len(s) != 2*len(id) {
-		return id, fmt.Errorf("item ID %q: want %d hex digits", s, 2*len(id))
-	}
-	if _, err := hex.Decode(id[:], []byte(s)); err != nil {
-		return id, fmt.Errorf("item ID %q: not hex", s)
-	}
-	slices.Reverse(id[:])
-	return id, nil
+	return api.Item{ID: r.id.Hex(), Size: r.size, From: r.from, Here: r.from == 0, At: r.at}
 }
 
 // ItemList is what the node holds, in the API's terms: how many items,
@@ -101,7 +78,7 @@ func (m *Machine) Item(id broadcast.ID) (api.Item, bool) {
 		return r.api(), true
 	}
 	if m.broadcast.Has(id) {
-		return api.Item{ID: ItemID(id)}, true // older than the log
+		return api.Item{ID: id.Hex()}, true // older than the log
 	}
 	return api.Item{}, false
 }

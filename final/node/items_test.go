@@ -98,7 +98,7 @@ func TestItemsSpread(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, code, body)
 	var pub api.Published
 	require.NoError(t, json.Unmarshal([]byte(body), &pub))
-	id := ItemID(broadcast.HashID([]byte(data)))
+	id := broadcast.HashID([]byte(data)).Hex()
 	assert.Equal(t, api.Published{ID: id, Size: len(data), New: true}, pub)
 
 	for i, n := range nodes {
@@ -170,27 +170,6 @@ func TestItemsBadInput(t *testing.T) {
 	assert.Equal(t, 0, status(t, n).Items, "nothing was published")
 	_, err := n.Publish(context.Background(), nil)
 	assert.ErrorIs(t, err, api.ErrBadRequest, "the node checks too")
-}
-
-func TestItemID(t *testing.T) {
-	tests := []struct {
-		name string
-		data string
-	}{
-		{name: "text", data: "hello"},
-		{name: "empty", data: ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			id := broadcast.HashID([]byte(tt.data))
-			s := ItemID(id)
-			assert.Len(t, s, 64)
-			assert.True(t, strings.HasPrefix(s, id.String()), "reversed hex, as broadcast.ID shows its first 8 digits")
-			back, err := ParseItemID(s)
-			require.NoError(t, err)
-			assert.Equal(t, id, back)
-		})
-	}
 }
 
 func TestItemLogBounded(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	broadcast "peerchain/chapters/06-broadcast"
 	"peerchain/tools/experiments/chart"
@@ -12,37 +11,6 @@ import (
 
 // glomersRuns is how many seeds each setting runs by default.
 const glomersRuns = 5
-
-// glomersBound is one of the challenge's efficiency targets: all three
-// at once.
-type glomersBound struct {
-	name        string
-	orEqual     bool // the goal's figures may be reached, the others' not
-	msgsPerOp   float64
-	median, max time.Duration
-}
-
-// within reports whether v meets limit.
-func (b glomersBound) within(v, limit float64) bool {
-	return v < limit || b.orEqual && v == limit
-}
-
-// below is how the bound reads: "<", or "≤".
-func (b glomersBound) below() string {
-	if b.orEqual {
-		return "≤"
-	}
-	return "<"
-}
-
-// glomersBounds are the challenge's two efficiency targets (the
-// challenge asks for either) and this chapter's goal: the second's
-// messages halved with the first's latencies.
-var glomersBounds = []glomersBound{
-	{"efficiency I", false, 30, 400 * time.Millisecond, 600 * time.Millisecond},
-	{"efficiency II", false, 20, time.Second, 2 * time.Second},
-	{"goal", true, 10, 400 * time.Millisecond, 600 * time.Millisecond},
-}
 
 var broadcastGlomers = Experiment{
 	Name:    "glomers",
@@ -132,15 +100,15 @@ func glomersTable(base broadcast.GlomersConfig, runs int) (*Result, error) {
 			"  bounds met in every run: "+boundsMet(msgs, mid, hi, missing))
 	}
 	res.Notes = append(res.Notes, "Bounds (msgs-per-op, median, max), all three at once:")
-	for _, b := range glomersBounds {
+	for _, b := range broadcast.GlomersBounds {
 		res.Notes = append(res.Notes, fmt.Sprintf("  %-13s %s %2.0f, %s %v, %s %v",
-			b.name, b.below(), b.msgsPerOp, b.below(), b.median, b.below(), b.max))
+			b.Name, b.Sign(), b.MsgsPerOp, b.Sign(), b.Median, b.Sign(), b.Max))
 		res.Chart.Series = append(res.Chart.Series, chart.Series{
 			Name: fmt.Sprintf("%s: %s %.0f msgs-per-op, max %s %v",
-				b.name, b.below(), b.msgsPerOp, b.below(), b.max),
+				b.Name, b.Sign(), b.MsgsPerOp, b.Sign(), b.Max),
 			Line: true, Dashed: true,
-			Points: []chart.Point{{X: 0, Y: ms(b.max)}, {X: b.msgsPerOp, Y: ms(b.max)},
-				{X: b.msgsPerOp, Y: 0}},
+			Points: []chart.Point{{X: 0, Y: ms(b.Max)}, {X: b.MsgsPerOp, Y: ms(b.Max)},
+				{X: b.MsgsPerOp, Y: 0}},
 		})
 	}
 	res.Notes = append(res.Notes,
@@ -200,14 +168,14 @@ func spread(xs []float64, decimals int) string {
 // that left an item short of some node meets none.
 func boundsMet(msgs, median, maxMS []float64, missing int) string {
 	var met []string
-	for _, b := range glomersBounds {
+	for _, b := range broadcast.GlomersBounds {
 		ok := missing == 0
 		for i := range msgs {
-			ok = ok && b.within(msgs[i], b.msgsPerOp) &&
-				b.within(median[i], ms(b.median)) && b.within(maxMS[i], ms(b.max))
+			ok = ok && b.Within(msgs[i], b.MsgsPerOp) &&
+				b.Within(median[i], ms(b.Median)) && b.Within(maxMS[i], ms(b.Max))
 		}
 		if ok {
-			met = append(met, b.name)
+			met = append(met, b.Name)
 		}
 	}
 	if len(met) == 0 {

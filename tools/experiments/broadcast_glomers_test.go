@@ -46,8 +46,8 @@ func TestGlomersJSON(t *testing.T) {
 	}
 	notes := strings.Join(res.Notes, "\n")
 	assert.Contains(t, notes, "bounds met in every run: ")
-	assert.Contains(t, notes, "goal          ≤ 10, ≤ 400ms, ≤ 600ms")
-	assert.Len(t, res.Chart.Series, 2+len(glomersBounds))
+	assert.Contains(t, notes, "the goal      ≤ 10, ≤ 400ms, ≤ 600ms")
+	assert.Len(t, res.Chart.Series, 2+len(broadcast.GlomersBounds))
 }
 
 // TestBoundsMet: a bound is met when every run is under all three of
@@ -60,9 +60,9 @@ func TestBoundsMet(t *testing.T) {
 		want             string
 	}{
 		{name: "all three", msgs: []float64{9, 10}, median: []float64{300, 399}, hi: []float64{500, 599},
-			want: "efficiency I, efficiency II, goal"},
+			want: "efficiency I, efficiency II, the goal"},
 		{name: "the goal's figures reached, efficiency I's not met", msgs: []float64{10},
-			median: []float64{400}, hi: []float64{600}, want: "efficiency II, goal"},
+			median: []float64{400}, hi: []float64{600}, want: "efficiency II, the goal"},
 		{name: "efficiency I, not the goal's messages", msgs: []float64{12}, median: []float64{300}, hi: []float64{500},
 			want: "efficiency I, efficiency II"},
 		{name: "efficiency II only", msgs: []float64{15}, median: []float64{900}, hi: []float64{1900},

@@ -117,13 +117,13 @@ func glomersVariantsTable(base broadcast.GlomersConfig, variants []glomersVarian
 			Name: fmt.Sprintf("%d %s", i+1, v.name), Dots: true,
 			Points: []chart.Point{{X: m, Y: md}}})
 	}
-	goal := glomersBounds[len(glomersBounds)-1]
+	goal := broadcast.GlomersGoal
 	res.Chart.Series = append(res.Chart.Series, chart.Series{
 		Name: fmt.Sprintf("the goal: msgs-per-op %s %.0f, median %s %v",
-			goal.below(), goal.msgsPerOp, goal.below(), goal.median),
+			goal.Sign(), goal.MsgsPerOp, goal.Sign(), goal.Median),
 		Line: true, Dashed: true,
-		Points: []chart.Point{{X: 0, Y: ms(goal.median)},
-			{X: goal.msgsPerOp, Y: ms(goal.median)}, {X: goal.msgsPerOp, Y: 0}}})
+		Points: []chart.Point{{X: 0, Y: ms(goal.Median)},
+			{X: goal.MsgsPerOp, Y: ms(goal.Median)}, {X: goal.MsgsPerOp, Y: 0}}})
 	res.Notes = append(res.Notes,
 		fmt.Sprintf("Medians of %d seeds. missing: items that never reached", runs),
 		"every node, in all runs. Trees: the chapter's PlumtreePolicy,",

@@ -26,40 +26,6 @@ const barWidth = 40
 // maxShownSteps bounds the columns of an item's spread, 100 ms each.
 const maxShownSteps = 16
 
-// bound is a set of limits the figures are held to: one of the
-// challenge's two efficiency bounds (strict), or the chapter's goal
-// (inclusive: its limits are within it).
-type bound struct {
-	name        string
-	msgsPerOp   float64
-	median, max time.Duration
-	inclusive   bool
-}
-
-// The Gossip Glomers challenge's bounds, one or the other, and the
-// chapter's goal, the best of both at once.
-var bounds = []bound{
-	{name: "efficiency I", msgsPerOp: 30, median: 400 * time.Millisecond, max: 600 * time.Millisecond},
-	{name: "efficiency II", msgsPerOp: 20, median: time.Second, max: 2 * time.Second},
-	{name: "the goal", msgsPerOp: 10, median: 400 * time.Millisecond, max: 600 * time.Millisecond, inclusive: true},
-}
-
-// within says whether v is within limit, as the bound counts.
-func (b bound) within(v, limit float64) bool {
-	if b.inclusive {
-		return v <= limit
-	}
-	return v < limit
-}
-
-// sign is how the bound's limits read: "<" or "≤".
-func (b bound) sign() string {
-	if b.inclusive {
-		return "≤"
-	}
-	return "<"
-}
-
 // watcher is what the demo sees of the challenge's run, through
 // bc.GlomersWatch, and prints as it goes.
 type watcher struct {
@@ -243,36 +209,36 @@ func showFigures(out io.Writer, res bc.GlomersResult, g bc.GlomersConfig) {
 	}
 	var head strings.Builder
 	fmt.Fprintf(&head, "  %-12s %9s", "", "")
-	for _, b := range bounds {
-		fmt.Fprintf(&head, "   %-14s", b.name)
+	for _, b := range bc.GlomersBounds {
+		fmt.Fprintf(&head, "   %-14s", b.Name)
 	}
 	fmt.Fprintln(out, strings.TrimRight(head.String(), " "))
 	rows := []struct {
 		name  string
 		value string
 		v     float64
-		limit func(b bound) float64
-		shown func(b bound) string
+		limit func(b bc.GlomersBound) float64
+		shown func(b bc.GlomersBound) string
 	}{
 		{"msgs-per-op", fmt.Sprintf("%.2f", res.MsgsPerOp), res.MsgsPerOp,
-			func(b bound) float64 { return b.msgsPerOp },
-			func(b bound) string { return fmt.Sprintf("%s %g", b.sign(), b.msgsPerOp) }},
+			func(b bc.GlomersBound) float64 { return b.MsgsPerOp },
+			func(b bc.GlomersBound) string { return fmt.Sprintf("%s %g", b.Sign(), b.MsgsPerOp) }},
 		{"median", res.Median.Round(time.Millisecond).String(), float64(res.Median),
-			func(b bound) float64 { return float64(b.median) },
-			func(b bound) string { return fmt.Sprintf("%s %v", b.sign(), b.median) }},
+			func(b bc.GlomersBound) float64 { return float64(b.Median) },
+			func(b bc.GlomersBound) string { return fmt.Sprintf("%s %v", b.Sign(), b.Median) }},
 		{"max", res.Max.Round(time.Millisecond).String(), float64(res.Max),
-			func(b bound) float64 { return float64(b.max) },
-			func(b bound) string { return fmt.Sprintf("%s %v", b.sign(), b.max) }},
+			func(b bc.GlomersBound) float64 { return float64(b.Max) },
+			func(b bc.GlomersBound) string { return fmt.Sprintf("%s %v", b.Sign(), b.Max) }},
 	}
-	met := make([]bool, len(bounds))
+	met := make([]bool, len(bc.GlomersBounds))
 	for i := range met {
 		met[i] = res.Missing == 0
 	}
 	for _, row := range rows {
 		var line strings.Builder
 		fmt.Fprintf(&line, "  %-12s %9s", row.name, row.value)
-		for i, b := range bounds {
-			ok := b.within(row.v, row.limit(b))
+		for i, b := range bc.GlomersBounds {
+			ok := b.Within(row.v, row.limit(b))
 			met[i] = met[i] && ok
 			fmt.Fprintf(&line, "   %-8s %s    ", row.shown(b), mark(ok))
 		}
@@ -287,9 +253,9 @@ func showFigures(out io.Writer, res bc.GlomersResult, g bc.GlomersConfig) {
 	fmt.Fprintf(out, "; at most %d connections a node; %.0f bytes per broadcast\n",
 		res.MaxConnections, res.BytesPerBroadcast)
 	var verdict []string
-	for i, b := range bounds {
+	for i, b := range bc.GlomersBounds {
 		if met[i] {
-			verdict = append(verdict, b.name)
+			verdict = append(verdict, b.Name)
 		}
 	}
 	if g.Partition {
