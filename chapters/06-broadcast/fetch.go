@@ -54,11 +54,15 @@ func (p *Protocol) inv(now time.Time, pe *peer, list []InvVect) {
 // brings it back). Asks to one peer go as one getdata.
 func (p *Protocol) requests(now time.Time) {
 	asks := make(map[simulation.PeerID][]InvVect)
-	for _, id := range slices.SortedFunc(maps.Keys(p.wanted), compareID) {
-		w := p.wanted[id]
-		if now.Before(w.due) {
-			continue
+	var due []ID
+	for id, w := range p.wanted {
+		if !now.Before(w.due) {
+			due = append(due, id)
 		}
+	}
+	slices.SortFunc(due, compareID) // the same order on every run
+	for _, id := range due {
+		w := p.wanted[id]
 		if w.asked != 0 {
 			if pe, ok := p.peers[w.asked]; ok {
 				delete(pe.asked, id)

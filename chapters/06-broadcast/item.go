@@ -47,6 +47,10 @@ var (
 	ErrItemSize    = errors.New("item over its type's size limit")
 	ErrItemID      = errors.New("item ID does not match its data")
 	ErrItemTypes   = errors.New("invalid item types")
+	// ErrDeclined, wrapped in what a type's Check returns, says the
+	// item is valid but this node does not take it now: it is dropped,
+	// not relayed, and its sender is not scored.
+	ErrDeclined = errors.New("item declined")
 )
 
 // docs:begin item-type
@@ -60,7 +64,8 @@ type ItemType struct {
 	Name    string
 	MaxSize int // bytes of data, at most MaxItemData
 	// Check says whether an item's data is valid, for its ID. Nil
-	// accepts what HashID(data) names.
+	// accepts what HashID(data) names. An error that wraps ErrDeclined
+	// drops the item without blame.
 	Check func(id ID, data []byte) error
 }
 

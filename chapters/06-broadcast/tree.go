@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -26,7 +27,10 @@ func (p *Protocol) items(now time.Time, pe *peer, m *MsgItems) {
 	}
 	dup, unsolicited := false, false
 	for i, it := range m.Items {
-		if err := p.types.check(it); err != nil {
+		if err := p.check(it); errors.Is(err, ErrDeclined) {
+			p.declined(pe, it.ID)
+			continue
+		} else if err != nil {
 			p.score(now, pe, InvalidPoints,
 				fmt.Sprintf("invalid item: %v", err))
 			return
@@ -68,6 +72,31 @@ func (p *Protocol) items(now time.Time, pe *peer, m *MsgItems) {
 }
 
 // docs:end items
+
+// check is the item's type's check, for an item not seen yet; a copy
+// of one we hold is not used, so its data need not be checked again.
+func (p *Protocol) check(it Item) error {
+	if p.seen.has(it.ID) {
+		return nil
+	}
+	return p.types.check(it)
+}
+
+// declined forgets an item its type's check declined: valid, but not
+// taken here now (a transaction whose predecessor has not come yet).
+// It is not seen, so the next announcement of it may bring it again;
+// it is no longer wanted, so no other peer is asked for it now.
+func (p *Protocol) declined(pe *peer, id ID) {
+	delete(pe.asked, id)
+	pe.askedAny.del(id)
+	pe.known.add(id)
+	if w, ok := p.wanted[id]; ok {
+		if asked, ok := p.peers[w.asked]; ok {
+			delete(asked.asked, id)
+		}
+		delete(p.wanted, id)
+	}
+}
 
 // at is list[i], or zero past its end.
 func at[T any](list []T, i int) T {
