@@ -45,7 +45,7 @@ type Options struct {
 // experiments is every experiment, in chapter order.
 var experiments = []Experiment{pittel, discoveryBootstrap, discoveryEclipse, discoveryChurn,
 	broadcastFlood, broadcastResidue, broadcastPartition, broadcastGlomers,
-	broadcastGlomersVariants}
+	broadcastGlomersVariants, transactionsOrigin}
 
 // docsImages is where -docs writes, from the repository root.
 const docsImages = "docs/chapters/img"
