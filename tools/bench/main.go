@@ -99,6 +99,9 @@ func bench(o options, sizes, sweep, benchtime string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := addTxFigures(rep, o.runs); err != nil {
+		return err
+	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

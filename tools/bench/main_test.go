@@ -37,6 +37,8 @@ func TestRunnerTiny(t *testing.T) {
 		"real driver: messages/s to one peer ÷ bare buffered TCP",
 		"real driver hop latency ÷ bare TCP hop",
 		"wire decode of a 1 MiB payload: bytes allocated",
+		"tx verify ÷ raw ed25519 verify, one core",
+		"tx verify ÷ raw ed25519 verify, all cores",
 	} {
 		assert.Contains(t, names, want)
 	}
