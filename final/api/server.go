@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,6 +124,9 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET", "/items", s.items)
 	s.route("POST", "/items", s.auth(s.publish))
 	s.route("GET", "/items/{id}", s.item)
+	s.route("POST", "/tx", s.auth(s.submitTx))
+	s.route("GET", "/mempool", s.mempool)
+	s.route("GET", "/accounts/{address}", s.account)
 	s.route("GET", "/events", s.events)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Errorf("no such endpoint: %s (the API is under %s/)", r.URL.Path, Version))
@@ -339,6 +343,61 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) {
 func (s *Server) item(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	answer(s, w, r, func(ctx context.Context) (Item, error) { return s.cfg.Backend.Item(ctx, id) })
+}
+
+// submitTx takes a signed transaction: {"tx": "HEX"}, the hex of its
+// encoding.
+func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) {
+	var req TxRequest
+	if !readBody(w, r, &req) {
+		return
+	}
+	raw, err := txBytes(req.Tx)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	a, err := s.cfg.Backend.SubmitTx(ctx, raw)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, a) // on its way to the others
+}
+
+// txBytes decodes the hex of a transaction's encoding.
+func txBytes(h string) ([]byte, error) {
+	if h == "" {
+		return nil, errors.New(`tx: "tx" is missing: want {"tx": "HEX"}, ` +
+			"the hex of a signed transaction's encoding")
+	}
+	raw, err := hex.DecodeString(h)
+	if err != nil {
+		return nil, fmt.Errorf("tx: not hex: %v", err)
+	}
+	return raw, nil
+}
+
+func (s *Server) mempool(w http.ResponseWriter, r *http.Request) {
+	answer(s, w, r, func(ctx context.Context) (Mempool, error) {
+		m, err := s.cfg.Backend.Mempool(ctx)
+		if len(m.Txs) > MaxMempoolTxs {
+			m.Txs = m.Txs[:MaxMempoolTxs]
+		}
+		if m.Txs == nil {
+			m.Txs = []Tx{}
+		}
+		return m, err
+	})
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+	addr := r.PathValue("address")
+	answer(s, w, r, func(ctx context.Context) (Account, error) {
+		return s.cfg.Backend.Account(ctx, addr)
+	})
 }
 
 // events streams what the node publishes, as server-sent events:

@@ -30,13 +30,15 @@ type fakeBackend struct {
 	bans      []BanRequest
 	connected []string
 	published [][]byte
+	submitted [][]byte
 }
 
 func (f *fakeBackend) fail() error { f.mu.Lock(); defer f.mu.Unlock(); return f.err }
 
 func (f *fakeBackend) Status(context.Context) (Status, error) {
 	return Status{UserAgent: "/peerchain:0.1/", Network: "devnet", Listen: "127.0.0.1:7000",
-		Started: t0, Inbound: 1, Outbound: 2, OutboundTarget: 4, Book: Book{New: 3, Tried: 2}, Bans: 1, Items: 7}, f.fail()
+		Started: t0, Inbound: 1, Outbound: 2, OutboundTarget: 4, Book: Book{New: 3, Tried: 2}, Bans: 1, Items: 7,
+		Mempool: 2}, f.fail()
 }
 func (f *fakeBackend) Peers(context.Context) ([]Peer, error) {
 	return []Peer{{ID: 1, Addr: "127.0.0.1:7001", Remote: "127.0.0.1:7001", Kind: "outbound", UserAgent: "/peerchain:0.1/", Since: t0}}, f.fail()
@@ -85,6 +87,30 @@ func (f *fakeBackend) Item(_ context.Context, id string) (Item, error) {
 	return Item{}, NotFound(fmt.Errorf("no item %s here", id))
 }
 
+func (f *fakeBackend) SubmitTx(_ context.Context, raw []byte) (TxAccepted, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.submitted = append(f.submitted, raw)
+	if raw[0] == 0xbb {
+		return TxAccepted{}, BadRequest(errors.New("nonce reused: nonce 0, next is 1"))
+	}
+	return TxAccepted{ID: fmt.Sprintf("%x", raw)}, f.err
+}
+func (f *fakeBackend) Mempool(context.Context) (Mempool, error) {
+	txs := make([]Tx, MaxMempoolTxs+1) // more than the API shows
+	for i := range txs {
+		txs[i] = Tx{ID: fmt.Sprint(i)}
+	}
+	txs[0] = Tx{ID: "ab", From: "pc1a", To: "pc1b", Amount: 5, Fee: 290, FeeRate: 2, Size: 145, Nonce: 3, Memo: `hi\n`}
+	return Mempool{Count: len(txs), Bytes: 145 * len(txs), Txs: txs}, f.fail()
+}
+func (f *fakeBackend) Account(_ context.Context, addr string) (Account, error) {
+	if addr != "pc1a" {
+		return Account{}, BadRequest(fmt.Errorf("invalid address %q", addr))
+	}
+	return Account{Address: addr, Balance: 100, Nonce: 1, Pending: 2, Spendable: 40, NextNonce: 3}, f.fail()
+}
+
 const token = "s3cret"
 
 func newTestServer(t *testing.T, b Backend) (*Server, *Hub) {
@@ -119,7 +145,7 @@ func TestEndpoints(t *testing.T) {
 	}{
 		{name: "status", method: "GET", path: "/api/v1/status", wantCode: 200, wantJSON: `{"user_agent":"/peerchain:0.1/","network":"devnet",
 			"listen":"127.0.0.1:7000","api":"","started":"2025-03-01T12:00:00Z","uptime":"","inbound":1,"outbound":2,
-			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1,"items":7}`},
+			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1,"items":7,"mempool":2}`},
 		{name: "peers", method: "GET", path: "/api/v1/peers", wantCode: 200, wantJSON: `[{"id":1,"addr":"127.0.0.1:7001",
 			"remote":"127.0.0.1:7001","inbound":false,"kind":"outbound","user_agent":"/peerchain:0.1/","since":"2025-03-01T12:00:00Z","score":0}]`},
 		{name: "address book", method: "GET", path: "/api/v1/addrbook", wantCode: 200, wantJSON: `{"new":3,"tried":2}`},
@@ -575,5 +601,74 @@ func TestBadItems(t *testing.T) {
 		assert.Equal(t, 202, code)
 		require.Len(t, b.published, 1)
 		assert.Len(t, b.published[0], DefaultMaxItemBytes)
+	})
+}
+
+func TestTransactions(t *testing.T) {
+	auth := "Bearer " + token
+	tests := []struct {
+		name          string
+		method, path  string
+		auth          string
+		body          string
+		wantCode      int
+		wantJSON      string // the whole answer; "": see wantErr
+		wantErr       string
+		wantSubmitted []string // hex of what the backend was handed
+	}{
+		{name: "a transaction", method: "POST", path: "/api/v1/tx", auth: auth, body: `{"tx":"aa01"}`,
+			wantCode: 202, wantJSON: `{"id":"aa01"}`, wantSubmitted: []string{"aa01"}},
+		{name: "one the node refuses", method: "POST", path: "/api/v1/tx", auth: auth, body: `{"tx":"bb"}`,
+			wantCode: 400, wantErr: "nonce reused: nonce 0, next is 1", wantSubmitted: []string{"bb"}},
+		{name: "no token", method: "POST", path: "/api/v1/tx", body: `{"tx":"aa"}`, wantCode: 401,
+			wantErr: "needs the node's API token"},
+		{name: "no tx", method: "POST", path: "/api/v1/tx", auth: auth, body: `{}`, wantCode: 400,
+			wantErr: `tx: "tx" is missing: want {"tx": "HEX"}`},
+		{name: "not hex", method: "POST", path: "/api/v1/tx", auth: auth, body: `{"tx":"xyz"}`, wantCode: 400,
+			wantErr: "tx: not hex: encoding/hex: invalid byte: U+0078 'x'"},
+		{name: "odd hex", method: "POST", path: "/api/v1/tx", auth: auth, body: `{"tx":"abc"}`, wantCode: 400,
+			wantErr: "tx: not hex: encoding/hex: odd length hex string"},
+		{name: "not JSON", method: "POST", path: "/api/v1/tx", auth: auth, body: `aa01`, wantCode: 400,
+			wantErr: "request body: invalid character"},
+		{name: "a wrong method", method: "GET", path: "/api/v1/tx", wantCode: 405,
+			wantErr: "GET /api/v1/tx: method not allowed (allowed: POST)"},
+		{name: "the mempool, bounded", method: "GET", path: "/api/v1/mempool", wantCode: 200},
+		{name: "an account", method: "GET", path: "/api/v1/accounts/pc1a", wantCode: 200,
+			wantJSON: `{"address":"pc1a","balance":100,"nonce":1,"pending":2,"spendable":40,"next_nonce":3}`},
+		{name: "not an address", method: "GET", path: "/api/v1/accounts/pc1x", wantCode: 400,
+			wantErr: `invalid address "pc1x"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &fakeBackend{}
+			s, _ := newTestServer(t, b)
+			code, _, body := do(t, s.Handler(), tt.method, tt.path, tt.auth, tt.body)
+			assert.Equal(t, tt.wantCode, code)
+			switch {
+			case tt.wantJSON != "":
+				assert.JSONEq(t, tt.wantJSON, body)
+			case tt.wantErr != "":
+				var e Error
+				require.NoError(t, json.Unmarshal([]byte(body), &e), body)
+				assert.Contains(t, e.Error, tt.wantErr)
+			}
+			var got []string
+			for _, raw := range b.submitted {
+				got = append(got, fmt.Sprintf("%x", raw))
+			}
+			assert.Equal(t, tt.wantSubmitted, got)
+		})
+	}
+	t.Run("the mempool's answer", func(t *testing.T) {
+		s, _ := newTestServer(t, &fakeBackend{})
+		code, _, body := do(t, s.Handler(), "GET", "/api/v1/mempool", "", "")
+		require.Equal(t, 200, code)
+		var m Mempool
+		require.NoError(t, json.Unmarshal([]byte(body), &m))
+		assert.Equal(t, MaxMempoolTxs+1, m.Count, "the count is all of them")
+		assert.Len(t, m.Txs, MaxMempoolTxs, "the list is bounded")
+		assert.Equal(t, Tx{ID: "ab", From: "pc1a", To: "pc1b", Amount: 5, Fee: 290, FeeRate: 2, Size: 145,
+			Nonce: 3, Memo: `hi\n`}, m.Txs[0])
+		assert.Contains(t, body, `"fee_rate": 2,`)
 	})
 }

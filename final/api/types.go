@@ -1,8 +1,8 @@
 // Package api is the final node's HTTP JSON API, under /api/v1: what the
-// node knows (status, peers, address book, bans, items), a
-// server-sent-events stream of what it emits, and the calls that change
-// it (ban, connect, publish an item), which need the token from the
-// node's cookie file.
+// node knows (status, peers, address book, bans, items, mempool,
+// accounts), a server-sent-events stream of what it emits, and the calls
+// that change it (ban, connect, publish an item, submit a transaction),
+// which need the token from the node's cookie file.
 //
 // The server knows nothing of how the node works: it asks a Backend, and
 // streams what the node Publishes to its Hub.
@@ -38,6 +38,17 @@ type Backend interface {
 	// ID that is not one is ErrBadRequest; an item the node does not
 	// hold, ErrNotFound.
 	Item(ctx context.Context, id string) (Item, error)
+	// SubmitTx hands the node a transaction's encoding, for its
+	// mempool and its peers. An error that matches ErrBadRequest says
+	// why the node would not take it: 400.
+	SubmitTx(ctx context.Context, raw []byte) (TxAccepted, error)
+	// Mempool is the node's pending transactions, in the order a block
+	// would take them.
+	Mempool(ctx context.Context) (Mempool, error)
+	// Account is what the node knows of an address: the chain's
+	// account and its pending transactions. An address that is not
+	// one is ErrBadRequest.
+	Account(ctx context.Context, addr string) (Account, error)
 }
 
 // Status is GET /api/v1/status.
@@ -54,7 +65,8 @@ type Status struct {
 	OutboundTarget int       `json:"outbound_target"`
 	Book           Book      `json:"addrbook"`
 	Bans           int       `json:"bans"`
-	Items          int       `json:"items"` // items held (chapter 06)
+	Items          int       `json:"items"`   // items held (chapter 06)
+	Mempool        int       `json:"mempool"` // transactions pending (chapter 07)
 }
 
 // Peers is the number of connected peers.
@@ -135,4 +147,56 @@ type Item struct {
 // Error is the body of every answer that is not a success.
 type Error struct {
 	Error string `json:"error"`
+}
+
+// TxRequest is the body of POST /api/v1/tx: a signed transaction's
+// encoding, in hex.
+type TxRequest struct {
+	Tx string `json:"tx"`
+}
+
+// TxAccepted answers POST /api/v1/tx: the mempool took it.
+type TxAccepted struct {
+	ID string `json:"id"` // the transaction's ID in reversed hex
+}
+
+// Mempool is GET /api/v1/mempool.
+type Mempool struct {
+	Count int `json:"count"` // transactions pending
+	Bytes int `json:"bytes"` // their encodings' size
+	// Txs are the pending transactions in the order the mempool's
+	// selection takes them for a block, at most MaxMempoolTxs.
+	Txs []Tx `json:"txs"`
+}
+
+// MaxMempoolTxs bounds Mempool.Txs: a full mempool holds 100,000.
+const MaxMempoolTxs = 1000
+
+// Tx is one pending transaction.
+type Tx struct {
+	ID      string  `json:"id"`   // reversed hex
+	From    string  `json:"from"` // the sender's address
+	To      string  `json:"to"`
+	Amount  uint64  `json:"amount"`
+	Fee     uint64  `json:"fee"`
+	FeeRate float64 `json:"fee_rate"` // fee a byte
+	Size    int     `json:"size"`     // bytes of its encoding
+	Nonce   uint64  `json:"nonce"`
+	// Memo is the sender's note as text, escaped as Go quotes a string
+	// (without the quotes): a memo is any bytes, and a control
+	// character or a byte that is not UTF-8 shows as an escape.
+	Memo string `json:"memo,omitempty"`
+}
+
+// Account is GET /api/v1/accounts/{address}.
+type Account struct {
+	Address string `json:"address"`
+	Balance uint64 `json:"balance"` // on the chain
+	Nonce   uint64 `json:"nonce"`   // the chain's next: transactions confirmed
+	Pending int    `json:"pending"` // its transactions in the mempool
+	// Spendable is the balance less what the pending ones spend.
+	Spendable uint64 `json:"spendable"`
+	// NextNonce is the nonce its next transaction takes: after the
+	// pending ones.
+	NextNonce uint64 `json:"next_nonce"`
 }

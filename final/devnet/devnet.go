@@ -2,10 +2,10 @@
 // processes: it starts N copies of the peerchain binary on loopback,
 // each with its own data directory, the first of them the others' seed;
 // hands every line they print to its caller; polls their APIs for a
-// summary; publishes test items through them if asked, so that a class
-// sees items spread; restarts the ones that die if asked; and stops
-// them all,
-// cleanly, when its context ends. No child outlives it: on Linux the
+// summary; publishes test items and sends test transfers through them
+// if asked, so that a class sees items and transactions spread;
+// restarts the ones that die if asked; and stops them all, cleanly,
+// when its context ends. No child outlives it: on Linux the
 // kernel signals a child whose parent dies, and everywhere a child run
 // with --watch-stdin stops when the pipe from its parent closes.
 package devnet
@@ -73,6 +73,10 @@ type Config struct {
 	// ItemsEvery is how often the devnet publishes a test item at a
 	// node chosen at random, through its API; 0: never.
 	ItemsEvery time.Duration
+	// TxRate is how many test transfers a second the devnet sends
+	// between its wallets (node.DevnetKey), each at a node chosen at
+	// random, through its API; 0: none. At most MaxTxRate.
+	TxRate float64
 
 	// What the devnet reports: a line a node printed (from one
 	// goroutine per node, so from several at once), a change in a
@@ -98,6 +102,8 @@ func (c Config) check() (Config, error) {
 		return c, fmt.Errorf("%w: negative grace or poll interval", ErrConfig)
 	case c.ItemsEvery < 0:
 		return c, fmt.Errorf("%w: negative item interval", ErrConfig)
+	case c.TxRate < 0 || c.TxRate > MaxTxRate:
+		return c, fmt.Errorf("%w: %v transfers a second: want 0 to %d", ErrConfig, c.TxRate, MaxTxRate)
 	}
 	if c.Grace == 0 {
 		c.Grace = DefaultGrace
@@ -124,29 +130,40 @@ func Name(i int) string { return fmt.Sprintf("node%d", i) }
 type EventKind int
 
 const (
-	Started    EventKind = iota // it runs, and says where it listens
-	Exited                      // it exited while the devnet ran
-	Restarting                  // it will be started again after Delay
-	Stopped                     // it exited after the devnet's interrupt
-	Killed                      // it did not stop within the grace period
-	Published                   // the devnet published a test item at it
+	Started      EventKind = iota // it runs, and says where it listens
+	Exited                        // it exited while the devnet ran
+	Restarting                    // it will be started again after Delay
+	Stopped                       // it exited after the devnet's interrupt
+	Killed                        // it did not stop within the grace period
+	Published                     // the devnet published a test item at it
+	Transferred                   // the devnet sent a test transfer through it
+	TransferHeld                  // the devnet held a test transfer back: no node would take it now
 )
 
 func (k EventKind) String() string {
-	return [...]string{"started", "exited", "restarting", "stopped", "killed", "published"}[k]
+	return [...]string{"started", "exited", "restarting", "stopped", "killed", "published",
+		"transferred", "transfer held"}[k]
 }
 
 // Event is a change in a node's life.
 type Event struct {
-	Node  int
-	Name  string
-	Kind  EventKind
-	PID   int
-	Err   error         // Exited: why; Stopped: nil if it exited cleanly; Published: nil if it took the item
+	Node int
+	Name string
+	Kind EventKind
+	PID  int
+	// Err is, for Exited, why; Stopped: nil if it exited cleanly;
+	// Published, Transferred: nil if it took the item or transfer;
+	// TransferHeld: why.
+	Err   error
 	Delay time.Duration // Restarting: after how long
 	Took  time.Duration // Stopped, Killed: since the interrupt
-	Item  string        // Published: the item's ID, in reversed hex
+	Item  string        // Published, Transferred: the item's or transfer's ID, in reversed hex
 	Size  int           // Published: its bytes
+	// Transferred, TransferHeld: the devnet wallets that pay and are
+	// paid (1 to node.DevnetWallets); Transferred: how much, and the
+	// nonce.
+	Wallet, Payee int
+	Amount, Nonce uint64
 }
 
 // NodeState is what the devnet knows of one node.
@@ -168,6 +185,8 @@ type Result struct {
 	Nodes     []NodeState
 	Stops     []Event // one Stopped or Killed per node that was running
 	Published int     // test items the devnet tried to publish
+	// Test transfers: taken by a node, refused by one, held back.
+	Transfers, Refused, Held int
 }
 
 // nodeDir is node i's data directory.

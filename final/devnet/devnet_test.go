@@ -27,6 +27,8 @@ func TestConfigCheck(t *testing.T) {
 		{name: "no binary", cfg: Config{Dir: "d"}, wantErr: "no binary"},
 		{name: "a negative grace", cfg: Config{Dir: "d", Binary: "b", Grace: -time.Second}, wantErr: "negative grace"},
 		{name: "a negative item interval", cfg: Config{Dir: "d", Binary: "b", ItemsEvery: -time.Second}, wantErr: "negative item interval"},
+		{name: "a negative transfer rate", cfg: Config{Dir: "d", Binary: "b", TxRate: -1}, wantErr: "-1 transfers a second: want 0 to 100"},
+		{name: "transfers too often", cfg: Config{Dir: "d", Binary: "b", TxRate: MaxTxRate + 1}, wantErr: "101 transfers a second"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

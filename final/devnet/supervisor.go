@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -27,6 +28,11 @@ type supervisor struct {
 	pending   sync.WaitGroup  // restarts under way
 	client    *http.Client
 	published int // test items so far
+	rng       *rand.Rand
+	// The transfer generator's: the next nonce of each devnet wallet
+	// the devnet has had accepted, and its outcomes so far.
+	nonces              map[int]uint64
+	sent, refused, held int
 }
 
 // maxStatusBytes bounds a status answer the supervisor reads: a few
@@ -58,6 +64,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		respawned: make(chan respawn, n),
 		quit:      make(chan struct{}),
 		client:    &http.Client{Timeout: PollTimeout},
+		rng:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		nonces:    make(map[int]uint64),
 	}
 	for i := range s.states {
 		s.states[i] = NodeState{Node: i, Name: Name(i), Err: "starting"}
@@ -83,6 +91,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		defer t.Stop()
 		items = t.C
 	}
+	var transfers <-chan time.Time
+	if cfg.TxRate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / cfg.TxRate))
+		defer t.Stop()
+		transfers = t.C
+	}
 	s.poll(ctx)
 	for {
 		select {
@@ -96,6 +110,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			s.poll(ctx)
 		case <-items:
 			s.publish(ctx)
+		case <-transfers:
+			s.transfer(ctx)
 		}
 	}
 }
@@ -274,7 +290,7 @@ func (s *supervisor) stop() Result {
 	}
 	s.poll(context.Background())
 	res := Result{Nodes: append([]NodeState(nil), s.states...), // the closing summary's numbers
-		Published: s.published}
+		Published: s.published, Transfers: s.sent, Refused: s.refused, Held: s.held}
 	sent := time.Now()
 	for _, ch := range s.kids {
 		if ch != nil {

@@ -10,6 +10,7 @@ import (
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/api"
 )
 
@@ -99,14 +100,15 @@ func (n *Node) Connect(ctx context.Context, addr string) error {
 // docs:begin publish
 
 // Publish implements api.Backend: the data becomes a blob, handed to
-// the broadcast protocol as local input, unless the node has it.
+// the broadcast protocol, through the relay that holds it, as local
+// input, unless the node has it.
 func (n *Node) Publish(ctx context.Context, data []byte) (api.Published, error) {
 	if size := len(data); size == 0 || size > broadcast.BlobMaxSize {
 		err := fmt.Errorf("publish: %d bytes: want 1 to %d",
 			size, broadcast.BlobMaxSize)
 		return api.Published{}, api.BadRequest(err)
 	}
-	it := broadcast.NewBlob(data)
+	it := newBlob(data)
 	p := api.Published{ID: it.ID.Hex(), Size: len(data)}
 	held, err := query(ctx, n, func(m *Machine, _ time.Time) bool {
 		return m.Broadcast().Has(it.ID)
@@ -115,7 +117,7 @@ func (n *Node) Publish(ctx context.Context, data []byte) (api.Published, error) 
 		return p, err
 	}
 	p.New = true
-	return p, n.inject(ctx, broadcast.Name, broadcast.Publish{Item: it})
+	return p, n.inject(ctx, transactions.Name, broadcast.Publish{Item: it})
 }
 
 // docs:end publish

@@ -18,6 +18,10 @@ const (
 	// bans and anchors are saved as they change, and everything again
 	// when it stops.
 	SaveInterval = time.Minute
+	// MempoolSaveInterval is how often it saves its mempool, if it
+	// changed: a node killed and restarted within chapter 06's sync
+	// window (20 s) gets the rest from its peers.
+	MempoolSaveInterval = 5 * time.Second
 	// StopTimeout bounds the final save and the API's shutdown after
 	// the loop has stopped.
 	StopTimeout = 5 * time.Second

@@ -8,6 +8,8 @@ import (
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
+	"peerchain/final/api"
 )
 
 // Event types on the API's stream, one per kind of value the node
@@ -21,6 +23,9 @@ const (
 	EventSeed        = "seed_failed"
 	EventItem        = "item"          // an item new to the node
 	EventRejected    = "item_rejected" // an item published here, refused
+	EventTx          = "tx"            // a transaction new to the mempool
+	EventTxDropped   = "tx_dropped"    // transactions gone from it unmined
+	EventTxRefused   = "tx_refused"    // a transaction submitted here, refused
 	EventError       = "error"
 	EventOther       = "other"
 )
@@ -61,6 +66,17 @@ type (
 		ID     string `json:"id"`
 		Reason string `json:"reason"`
 	}
+	// txEvent is a transaction, as the mempool listing shows it, and
+	// where it came from.
+	txEvent struct {
+		Tx   api.Tx `json:"tx"`
+		Peer uint64 `json:"peer"` // 0: submitted here
+		Stem bool   `json:"stem,omitempty"`
+	}
+	txDroppedEvent struct {
+		IDs []string `json:"ids"`
+		Why string   `json:"why"` // replaced, evicted, expired
+	}
 )
 
 // describe turns an emitted value into its stream type and data, and
@@ -95,6 +111,19 @@ func describe(v any) (typ string, data any, level slog.Level, msg string, attrs 
 	case broadcast.Rejected:
 		return EventRejected, rejectedEvent{e.ID.Hex(), errText(e.Err)},
 			slog.LevelWarn, "item rejected", []any{"id", e.ID, "err", e.Err}
+	case transactions.Accepted:
+		return EventTx, txEvent{txAPI(e.Tx), uint64(e.From), e.Stem},
+			slog.LevelDebug, "tx", []any{"id", e.Tx.ID(), "from", e.From}
+	case transactions.Dropped:
+		ids := make([]string, len(e.Txs))
+		for i, tx := range e.Txs {
+			ids[i] = tx.ID().Hex()
+		}
+		return EventTxDropped, txDroppedEvent{ids, e.Why},
+			slog.LevelInfo, "txs dropped", []any{"count", len(ids), "why", e.Why}
+	case transactions.Refused:
+		return EventTxRefused, rejectedEvent{e.ID.Hex(), errText(e.Err)},
+			slog.LevelInfo, "tx refused", []any{"id", e.ID, "err", e.Err}
 	case error:
 		return EventError, textEvent{e.Error()}, slog.LevelError, "machine error", []any{"err", e}
 	}

@@ -8,6 +8,21 @@ import (
 	"peerchain/final/api"
 )
 
+// BlobItem is the item type code of the node's items, chapter 06's
+// blobs. Chapter 06's Blob has code 1, and so has chapter 07's TxItem
+// (Bitcoin's MSG_TX), and a broadcast protocol takes each code once:
+// the node's blobs take a code Bitcoin's inventory types do not use.
+const BlobItem = 0x100
+
+// Blob is chapter 06's Blob under the node's code.
+var Blob = broadcast.ItemType{Code: BlobItem, Name: "blob",
+	MaxSize: broadcast.BlobMaxSize}
+
+// newBlob is chapter 06's NewBlob, of the node's Blob type.
+func newBlob(data []byte) broadcast.Item {
+	return broadcast.Item{Type: BlobItem, ID: broadcast.HashID(data), Data: data}
+}
+
 // maxItemLog is how many of the newest items a node remembers the
 // details of (size, source, arrival) for the API: about 100 bytes each.
 // Older ones it only knows it holds, as chapter 06's seen-cache does.
@@ -64,7 +79,7 @@ func (r itemRecord) api() api.Item {
 // ItemList is what the node holds, in the API's terms: how many items,
 // and the newest. Only the loop may call it.
 func (m *Machine) ItemList() api.Items {
-	out := api.Items{Items: m.broadcast.Len(), Recent: []api.Item{}}
+	out := api.Items{Items: m.blobs, Recent: []api.Item{}}
 	for _, r := range m.items.newest(api.MaxRecentItems) {
 		out.Recent = append(out.Recent, r.api())
 	}
@@ -77,7 +92,8 @@ func (m *Machine) Item(id broadcast.ID) (api.Item, bool) {
 	if r, ok := m.items.byID[id]; ok {
 		return r.api(), true
 	}
-	if m.broadcast.Has(id) {
+	// The broadcast holds transactions too: a pending one is no item.
+	if m.Broadcast().Has(id) && !m.relay.Mempool().Has(id) {
 		return api.Item{ID: id.Hex()}, true // older than the log
 	}
 	return api.Item{}, false

@@ -1,17 +1,20 @@
 // Package node puts the final node together: chapter 05's discovery
 // node (its connection manager, address relay and peer table, in its
-// mux) with chapter 06's broadcast protocol and the operator protocol
-// of this package, run by chapter 04's real driver over chapter 03's
-// peers, with the store's database and the API's server beside it.
+// mux) with chapter 07's transaction relay (which holds chapter 06's
+// broadcast protocol) and the operator protocol of this package, run by
+// chapter 04's real driver over chapter 03's peers, with the store's
+// database and the API's server beside it.
 package node
 
 import (
 	"math/rand/v2"
 	"time"
 
+	wire "peerchain/chapters/02-wire"
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/api"
 )
 
@@ -31,6 +34,11 @@ type MachineConfig struct {
 	Book    []discovery.KnownAddr
 	Bans    []discovery.Ban
 	Anchors []simulation.Addr
+	// Chain is the network the node runs (zero: wire.DevNet), and
+	// Genesis its accounts at the start (nil: the devnet wallets on
+	// wire.DevNet, DevnetGenesis).
+	Chain   wire.Magic
+	Genesis map[transactions.Address]uint64
 	Lab     Lab
 }
 
@@ -42,16 +50,24 @@ type Lab struct {
 	Backoff func(base, limit time.Duration, attempt int, r *rand.Rand) time.Duration
 	// Policy is chapter 06's announce policy (exercises/06-broadcast).
 	Policy broadcast.Policy
+	// Select is chapter 07's mempool selection
+	// (exercises/07-transactions).
+	Select transactions.SelectFunc
 }
 
 // Machine is the node's logic, one simulation.Machine: chapter 05's
-// discovery node, with chapter 06's broadcast protocol and the final
-// node's operator protocol (operator.go) in its mux.
+// discovery node, with chapter 07's transaction relay (chapter 06's
+// broadcast inside it) and the final node's operator protocol
+// (operator.go) in its mux.
 type Machine struct {
 	*discovery.Node
-	cfg       MachineConfig
-	broadcast *broadcast.Protocol
-	items     *itemLog // the newest items delivered, for the API
+	cfg   MachineConfig
+	relay *transactions.Relay
+	items *itemLog // the newest items delivered, for the API
+	blobs int      // items delivered: the relay's broadcast counts txs too
+	// txChanges counts what changed the mempool, so that the node
+	// saves it only when it changed.
+	txChanges uint64
 }
 
 // docs:begin compose
@@ -62,12 +78,24 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 	if target == 0 {
 		target = discovery.DefaultOutboundTarget
 	}
+	if cfg.Chain == (wire.Magic{}) {
+		cfg.Chain = wire.DevNet
+	}
+	if cfg.Genesis == nil {
+		cfg.Genesis = genesisOf(cfg.Chain)
+	}
 	op := &operator{}
 	bc := broadcast.DefaultConfig()
 	if cfg.Lab.Policy != nil {
 		bc.Policy = cfg.Lab.Policy
 	}
-	b, err := broadcast.New(bc, r)
+	bc.Types = []broadcast.ItemType{Blob} // the relay adds its txs
+	rl, err := transactions.NewRelay(transactions.RelayConfig{
+		Chain:     cfg.Chain,
+		State:     transactions.NewState(cfg.Chain, cfg.Genesis),
+		Broadcast: bc,
+		Mempool:   transactions.MempoolConfig{Select: cfg.Lab.Select},
+	}, r)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +111,7 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 			Backoff:        cfg.Lab.Backoff,
 		},
 		Book:  discovery.BookConfig{Key: cfg.BookKey},
-		Extra: []discovery.Protocol{b, op},
+		Extra: []discovery.Protocol{rl, op},
 	}
 	if len(cfg.Book) > 0 {
 		nc.Restore = &discovery.BookSnapshot{Key: cfg.BookKey, Addrs: cfg.Book}
@@ -93,31 +121,58 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 		return nil, err
 	}
 	op.cm = n.ConnManager()
-	b.SetScorer(n.ConnManager().Table()) // bad input costs points
+	rl.SetScorer(n.ConnManager().Table()) // bad input costs points
 	cfg.OutboundTarget = target
-	return &Machine{Node: n, cfg: cfg, broadcast: b,
+	return &Machine{Node: n, cfg: cfg, relay: rl,
 		items: newItemLog(maxItemLog)}, nil
 }
 
 // docs:end compose
 
 // Handle implements simulation.Machine: the mux's, noting each item
-// delivered, as it is emitted, for the API.
+// delivered, as it is emitted, for the API, and answering a
+// transaction the API submitted with what the relay said of it.
 func (m *Machine) Handle(now time.Time, ev simulation.Event) []simulation.Action {
+	sub, ev := unwrapSubmit(ev)
 	out := m.Node.Handle(now, ev)
 	for _, a := range out {
-		if e, ok := a.(simulation.Emit); ok {
-			if d, ok := e.Value.(broadcast.Delivered); ok {
-				m.items.add(now, d)
-			}
+		e, ok := a.(simulation.Emit)
+		if !ok {
+			continue
 		}
+		switch v := e.Value.(type) {
+		case broadcast.Delivered:
+			if v.Item.Type == Blob.Code {
+				m.items.add(now, v)
+				m.blobs++
+			}
+		case transactions.Accepted:
+			m.txChanges++
+			if sub != nil && v.From == 0 && v.Tx.ID() == sub.id {
+				sub.reply <- nil
+				sub = nil
+			}
+		case transactions.Refused:
+			if sub != nil && v.ID == sub.id {
+				sub.reply <- v.Err
+				sub = nil
+			}
+		case transactions.Dropped:
+			m.txChanges++
+		}
+	}
+	if sub != nil { // the relay answers every Submit: this is a bug
+		sub.reply <- errNoAnswer
 	}
 	return out
 }
 
-// Broadcast is the node's broadcast protocol, for tests and the
-// simulator. Only the loop may use it.
-func (m *Machine) Broadcast() *broadcast.Protocol { return m.broadcast }
+// Broadcast is the node's broadcast protocol, inside its relay, for
+// tests and the simulator. Only the loop may use it.
+func (m *Machine) Broadcast() *broadcast.Protocol { return m.relay.Broadcast() }
+
+// Relay is the node's transaction relay. Only the loop may use it.
+func (m *Machine) Relay() *transactions.Relay { return m.relay }
 
 // OutboundTarget is how many outbound connections the node keeps.
 func (m *Machine) OutboundTarget() int { return m.cfg.OutboundTarget }
@@ -130,7 +185,8 @@ func (m *Machine) Status(now time.Time) api.Status {
 		Listen:         string(m.ConnManager().Self()),
 		OutboundTarget: m.cfg.OutboundTarget,
 		Bans:           len(m.Bans(now)),
-		Items:          m.broadcast.Len(),
+		Items:          m.blobs,
+		Mempool:        m.relay.Mempool().Len(),
 	}
 	for _, p := range m.Peers() {
 		switch p.Kind {

@@ -19,6 +19,7 @@ import (
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/api"
 	"peerchain/final/store"
 )
@@ -98,6 +99,7 @@ func New(cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
+	restored := restore(n.machine, old.mempool, n.started)
 	if n.real, err = n.driver(self); err != nil {
 		return nil, err
 	}
@@ -112,16 +114,17 @@ func New(cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	n.log.Info("node ready", "listen", self, "api", n.apiLn.Addr(), "datadir", cfg.DataDir,
-		"book", len(old.book), "bans", len(old.bans), "anchors", len(old.anchors), "seeds", len(seeds))
+		"book", len(old.book), "bans", len(old.bans), "anchors", len(old.anchors), "seeds", len(seeds),
+		"mempool", restored)
 	return n, nil
 }
 
 // docs:begin driver
 
 // driver makes chapter 04's real driver for the machine, over chapter
-// 03's peers, with chapter 02's, 05's and 06's messages.
+// 03's peers, with chapter 02's, 05's, 06's and 07's messages.
 func (n *Node) driver(self netip.AddrPort) (*simulation.RealNode, error) {
-	reg, err := broadcast.Registry()
+	reg, err := transactions.Registry()
 	if err != nil {
 		return nil, err
 	}
@@ -199,27 +202,56 @@ func (n *Node) Run(ctx context.Context) error {
 	return errors.Join(err, apiErr)
 }
 
-// saver saves the address book every SaveInterval, and everything at
-// once when a ban or new anchors ask for it.
+// saver saves the address book every SaveInterval, everything at once
+// when a ban or new anchors ask for it, and the mempool every
+// MempoolSaveInterval if it changed.
 func (n *Node) saver(ctx context.Context) {
 	tick := time.NewTicker(SaveInterval)
 	defer tick.Stop()
+	poolTick := time.NewTicker(MempoolSaveInterval)
+	defer poolTick.Stop()
+	var savedChanges uint64 // the mempool's, when it was last saved
+	type snap struct {
+		sv      saved
+		changes uint64
+	}
 	for {
+		all := true
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		case <-n.saveSoon:
+		case <-poolTick.C:
+			all = false
 		}
-		sv, err := simulation.Query(ctx, n.real, func(simulation.Machine) saved {
-			return snapshot(n.machine, time.Now())
+		last := savedChanges
+		st, err := simulation.Query(ctx, n.real, func(simulation.Machine) snap {
+			s := snap{changes: n.machine.txChanges}
+			switch {
+			case all:
+				s.sv = snapshot(n.machine, time.Now())
+			case s.changes != last:
+				s.sv.mempool = mempoolSnapshot(n.machine)
+			}
+			return s
 		})
 		if err != nil {
 			return // stopping: Run saves
 		}
-		if err := save(n.db, sv); err != nil {
-			n.log.Error("save failed", "err", err)
+		switch {
+		case all:
+			err = save(n.db, st.sv)
+		case st.changes == last:
+			continue
+		default:
+			err = n.db.SaveMempool(st.sv.mempool)
 		}
+		if err != nil {
+			n.log.Error("save failed", "err", err)
+			continue
+		}
+		savedChanges = st.changes
 	}
 }
 

@@ -6,14 +6,17 @@ import (
 
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/store"
 )
 
-// saved is what the node keeps across restarts, as chapter 05 holds it.
+// saved is what the node keeps across restarts, as chapters 05 and 07
+// hold it.
 type saved struct {
 	book    []discovery.KnownAddr
 	bans    []discovery.Ban
 	anchors []simulation.Addr
+	mempool [][]byte // encodings, each sender's in nonce order
 }
 
 // load reads what a node saved when it last stopped.
@@ -44,7 +47,8 @@ func load(s *store.Store) (saved, error) {
 	for _, a := range anchors {
 		out.anchors = append(out.anchors, simulation.Addr(a))
 	}
-	return out, nil
+	out.mempool, err = s.LoadMempool()
+	return out, err
 }
 
 // snapshot reads what to save from the machine. Only the loop, or the
@@ -56,7 +60,40 @@ func snapshot(m *Machine, now time.Time) saved {
 	}
 	out.bans = m.Bans(now)
 	out.anchors = m.Anchors()
+	out.mempool = mempoolSnapshot(m)
 	return out
+}
+
+// mempoolSnapshot is the mempool's transactions, each sender's in nonce
+// order, as restore adds them back. Only the loop may call it.
+func mempoolSnapshot(m *Machine) [][]byte {
+	out := [][]byte{}
+	for _, q := range m.relay.Mempool().Queues() {
+		for _, tx := range q {
+			if raw, err := tx.Bytes(); err == nil { // the mempool took it: it encodes
+				out = append(out, raw)
+			}
+		}
+	}
+	return out
+}
+
+// restore adds saved transactions back to a new machine's mempool,
+// checked as any: one the state no longer takes is left out. It
+// returns how many it added. Only the loop, or its owner before it
+// runs, may call it.
+func restore(m *Machine, txs [][]byte, now time.Time) int {
+	added := 0
+	for _, raw := range txs {
+		tx, err := transactions.ParseTx(raw)
+		if err != nil {
+			continue
+		}
+		if _, err := m.relay.Mempool().Add(tx, now); err == nil {
+			added++
+		}
+	}
+	return added
 }
 
 // save writes a snapshot to the store.
@@ -85,6 +122,11 @@ func save(s *store.Store, sv saved) error {
 	}
 	if err := s.SaveAnchors(anchors); err != nil {
 		return fmt.Errorf("save anchors: %w", err)
+	}
+	if sv.mempool != nil {
+		if err := s.SaveMempool(sv.mempool); err != nil {
+			return fmt.Errorf("save mempool: %w", err)
+		}
 	}
 	return nil
 }

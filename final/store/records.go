@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -17,6 +18,7 @@ const (
 	MaxBookEntries = 1 << 17
 	MaxBans        = 1 << 14
 	MaxAnchors     = 64
+	MaxMempool     = 1 << 17 // chapter 07's mempool holds 100,000
 )
 
 // KnownAddr is one address-book entry, as chapter 05's address book
@@ -115,6 +117,36 @@ func (s *Store) LoadAnchors() ([]string, error) {
 			return err
 		}
 		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// SaveMempool replaces the saved pending transactions, in order: each
+// sender's in nonce order, as the node must add them back.
+func (s *Store) SaveMempool(txs [][]byte) error {
+	if len(txs) > MaxMempool {
+		return fmt.Errorf("save mempool: %d transactions, limit %d", len(txs), MaxMempool)
+	}
+	return s.replace(bucketMempool, len(txs), func(i int) ([]byte, any) {
+		return binary.BigEndian.AppendUint32(nil, uint32(i)), hex.EncodeToString(txs[i])
+	})
+}
+
+// LoadMempool returns the saved pending transactions' encodings, in the
+// order they were saved. The node checks each again as it adds it.
+func (s *Store) LoadMempool() ([][]byte, error) {
+	var out [][]byte
+	err := s.load(bucketMempool, MaxMempool, func(_, v []byte) error {
+		var h string
+		if err := json.Unmarshal(v, &h); err != nil {
+			return err
+		}
+		raw, err := hex.DecodeString(h)
+		if err != nil {
+			return err
+		}
+		out = append(out, raw)
 		return nil
 	})
 	return out, err

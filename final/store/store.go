@@ -1,6 +1,7 @@
 // Package store is the final node's database: one bbolt file in the
 // node's data directory that holds what the node keeps across restarts
-// (its identity and secrets, its address book, its bans and anchors).
+// (its identity and secrets, its address book, its bans and anchors,
+// its pending transactions).
 //
 // bbolt takes an exclusive lock on the file, so a second node started on
 // the same data directory fails at once with ErrLocked. A file that is
@@ -55,8 +56,10 @@ var (
 	bucketBook     = []byte("addrbook") // address -> KnownAddr
 	bucketBans     = []byte("bans")     // ban key -> Ban
 	bucketAnchors  = []byte("anchors")  // index -> address
+	bucketMempool  = []byte("mempool")  // index -> a transaction's encoding
 	keyVersion     = []byte("version")
-	allBuckets     = [][]byte{bucketMeta, bucketIdentity, bucketBook, bucketBans, bucketAnchors}
+	allBuckets     = [][]byte{bucketMeta, bucketIdentity, bucketBook, bucketBans,
+		bucketAnchors, bucketMempool}
 )
 
 // Store is an open database. Its methods are safe for concurrent use.

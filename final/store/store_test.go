@@ -28,6 +28,7 @@ func TestReopenKeepsWhatWasSaved(t *testing.T) {
 	}
 	bans := []Ban{{Key: "127.0.0.1:7666", Until: t0.Add(24 * time.Hour), Reason: "unknown commands"}}
 	anchors := []string{"127.0.0.1:7002", "127.0.0.1:7001"}
+	mempool := [][]byte{{0xfc, 0x8e, 0x00}, {0x01}, {0xff, 0xfe}}
 
 	s := openT(t, dir)
 	id, err := s.Identity(t0)
@@ -35,6 +36,7 @@ func TestReopenKeepsWhatWasSaved(t *testing.T) {
 	require.NoError(t, s.SaveBook(book))
 	require.NoError(t, s.SaveBans(bans))
 	require.NoError(t, s.SaveAnchors(anchors))
+	require.NoError(t, s.SaveMempool(mempool))
 	require.NoError(t, s.Close())
 
 	s = openT(t, dir)
@@ -52,6 +54,9 @@ func TestReopenKeepsWhatWasSaved(t *testing.T) {
 	gotAnchors, err := s.LoadAnchors()
 	require.NoError(t, err)
 	assert.Equal(t, anchors, gotAnchors, "anchors keep their order")
+	gotMempool, err := s.LoadMempool()
+	require.NoError(t, err)
+	assert.Equal(t, mempool, gotMempool, "transactions keep their order and bytes")
 
 	info, err := os.Stat(s.Path())
 	require.NoError(t, err)
@@ -78,6 +83,7 @@ func TestSaveBounds(t *testing.T) {
 	}{
 		{name: "book", save: func() error { return s.SaveBook(make([]KnownAddr, MaxBookEntries+1)) }, want: "limit 131072"},
 		{name: "bans", save: func() error { return s.SaveBans(make([]Ban, MaxBans+1)) }, want: "limit 16384"},
+		{name: "mempool", save: func() error { return s.SaveMempool(make([][]byte, MaxMempool+1)) }, want: "limit 131072"},
 		{name: "anchors", save: func() error { return s.SaveAnchors(make([]string, MaxAnchors+1)) }, want: "limit 64"},
 	}
 	for _, tt := range tests {
@@ -163,6 +169,10 @@ func TestCorruptRecord(t *testing.T) {
 			load: func(s *Store) error { _, err := s.LoadBans(); return err }, wantErr: `bans record "x"`},
 		{name: "anchor", bucket: bucketAnchors, key: []byte{0, 0, 0, 0}, value: []byte(`7`),
 			load: func(s *Store) error { _, err := s.LoadAnchors(); return err }, wantErr: "anchors record"},
+		{name: "a transaction that is not hex", bucket: bucketMempool, key: []byte{0, 0, 0, 0}, value: []byte(`"xyz"`),
+			load: func(s *Store) error { _, err := s.LoadMempool(); return err }, wantErr: "mempool record"},
+		{name: "a transaction that is not a string", bucket: bucketMempool, key: []byte{0, 0, 0, 1}, value: []byte(`7`),
+			load: func(s *Store) error { _, err := s.LoadMempool(); return err }, wantErr: "mempool record"},
 		{name: "identity", bucket: bucketIdentity, key: keyIdentity, value: []byte(`[]`),
 			load: func(s *Store) error { _, err := s.Identity(t0); return err }, wantErr: `identity record "identity"`},
 	}

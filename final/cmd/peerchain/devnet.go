@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +13,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	discovery "peerchain/chapters/05-discovery"
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/devnet"
+	"peerchain/final/node"
 )
 
 // The devnet's test items: one every 5 s by default, gentle enough to
@@ -19,6 +23,11 @@ import (
 const (
 	defaultItemsEvery = 5 * time.Second
 	minItemsEvery     = 10 * time.Millisecond
+	// defaultTxRate is one test transfer a second: the MEMPOOL column
+	// grows as a class watches, and each wallet's hundred pending
+	// transfers (a mempool's limit of one sender) last about a quarter
+	// of an hour before there are blocks to mine them.
+	defaultTxRate = 1
 )
 
 var devnetCommand = &cli.Command{
@@ -29,8 +38,10 @@ var devnetCommand = &cli.Command{
 		"fresh temporary one unless you give it). Each node's lines come prefixed with\n" +
 		"its name, in its colour; below them, a summary of every node's peers and\n" +
 		"items, from their APIs. Every --items-every it publishes a test item at a\n" +
-		"node chosen at random, through its API, and the ITEMS column shows it spread.\n" +
-		"Ctrl-C stops every node cleanly and prints a closing summary.",
+		"node chosen at random, through its API, and the ITEMS column shows it spread;\n" +
+		"--tx-rate times a second it sends a transfer between two of the devnet's\n" +
+		"funded wallets (their keys in DIR/wallets), and the MEMPOOL column shows it\n" +
+		"spread. Ctrl-C stops every node cleanly and prints a closing summary.",
 	Before: setColor,
 	Flags: []cli.Flag{
 		&cli.IntFlag{Name: "nodes", Aliases: []string{"n"}, EnvVars: []string{"PEERCHAIN_NODES"},
@@ -47,6 +58,8 @@ var devnetCommand = &cli.Command{
 			DefaultText: strconv.Itoa(discovery.DefaultOutboundTarget), Usage: "each node keeps `N` outbound connections"},
 		&cli.DurationFlag{Name: "items-every", EnvVars: []string{"PEERCHAIN_ITEMS_EVERY"}, Value: defaultItemsEvery,
 			Usage: "publish a test item at a random node every `D` (0: never)"},
+		&cli.Float64Flag{Name: "tx-rate", EnvVars: []string{"PEERCHAIN_TX_RATE"}, Value: defaultTxRate,
+			Usage: "send `N` test transfers a second between the devnet's wallets, each at a random node (0: none)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"PEERCHAIN_QUIET"},
 			Usage: "show the summary and the devnet's own events, not the nodes' log lines"},
 		labFlag, logJSONFlag, noColorFlag,
@@ -66,6 +79,9 @@ func runDevnet(c *cli.Context) error {
 	}
 	if d := c.Duration("items-every"); d < 0 || d > 0 && d < minItemsEvery {
 		return fmt.Errorf("--items-every %v: want 0 (never) or at least %v", d, minItemsEvery)
+	}
+	if r := c.Float64("tx-rate"); r < 0 || r > devnet.MaxTxRate {
+		return fmt.Errorf("--tx-rate %v: want 0 (none) to %d transfers a second", r, devnet.MaxTxRate)
 	}
 	if _, err := lab(c.StringSlice("lab")); err != nil {
 		return err // say so once, not once a node
@@ -98,6 +114,15 @@ func runDevnet(c *cli.Context) error {
 	if labs := c.StringSlice("lab"); len(labs) > 0 {
 		p.note("devnet: every node runs your code of chapters " + strings.Join(labs, ", "))
 	}
+	wallets, err := devnet.WriteWallets(dir)
+	if err != nil {
+		return fmt.Errorf("devnet wallets: %w", err)
+	}
+	p.note(fmt.Sprintf("devnet: wallets 1 to %d, %d each at genesis; their keys: %s",
+		len(wallets), node.DevnetBalance, filepath.Join(dir, devnet.WalletsDir)))
+	p.note(fmt.Sprintf("  peerchain wallet balance --wallet %s --datadir %s",
+		wallets[0], filepath.Join(dir, devnet.Name(0))))
+	var tally transferTally
 	rowsOf := func(states []devnet.NodeState) []row {
 		rows := make([]row, len(states))
 		for i, s := range states {
@@ -108,14 +133,25 @@ func runDevnet(c *cli.Context) error {
 	res, err := devnet.Run(c.Context, devnet.Config{
 		Nodes: c.Int("nodes"), Dir: dir, Binary: bin, NodeArgs: nodeArgs,
 		Restart: c.Bool("restart"), Grace: c.Duration("grace"), Poll: c.Duration("poll"),
-		ItemsEvery: c.Duration("items-every"),
-		OnLine:     func(i int, line string) { p.line(i, devnet.Name(i), line) },
+		ItemsEvery: c.Duration("items-every"), TxRate: c.Float64("tx-rate"),
+		OnLine: func(i int, line string) { p.line(i, devnet.Name(i), line) },
 		OnEvent: func(e devnet.Event) {
+			if !tally.count(e) {
+				return
+			}
 			text, bad := describeEvent(e)
+			if e.Kind == devnet.TransferHeld {
+				p.note("devnet: " + text) // of no node
+				return
+			}
 			p.event(e.Node, e.Name, text, bad)
 		},
 		OnSummary: func(states []devnet.NodeState) {
-			p.summary(summary(time.Since(start), rowsOf(states)))
+			lines := summary(time.Since(start), rowsOf(states))
+			if c.Float64("tx-rate") > 0 {
+				lines = slices.Insert(lines, len(lines)-1, tally.String())
+			}
+			p.summary(lines)
 		},
 	})
 	if len(res.Stops) > 0 {
@@ -129,6 +165,10 @@ func runDevnet(c *cli.Context) error {
 		lines = append(lines, fmt.Sprintf("%d of %d nodes stopped cleanly", clean, len(res.Stops)))
 		if res.Published > 0 {
 			lines = append(lines, fmt.Sprintf("%d test items published", res.Published))
+		}
+		if n := res.Transfers + res.Refused + res.Held; n > 0 {
+			lines = append(lines, fmt.Sprintf("%d test transfers sent, %d refused, %d held back",
+				res.Transfers, res.Refused, res.Held))
 		}
 		if keep {
 			lines = append(lines, "data directories kept in "+dir)
@@ -162,8 +202,47 @@ func describeEvent(e devnet.Event) (string, bool) {
 			return fmt.Sprintf("publish failed: %v", e.Err), true
 		}
 		return fmt.Sprintf("published item %s (%d bytes)", e.Item, e.Size), false
+	case devnet.Transferred:
+		what := fmt.Sprintf("transfer %s: wallet-%d pays wallet-%d %d, nonce %d",
+			e.Item, e.Wallet, e.Payee, e.Amount, e.Nonce)
+		if e.Err != nil {
+			return fmt.Sprintf("refused %s: %v", what, e.Err), true
+		}
+		return "sent " + what, false
+	case devnet.TransferHeld:
+		return fmt.Sprintf("test transfers held back: %v, until blocks (chapter 08) or "+
+			"expiry (after %v) clear some; the summary counts the rest", e.Err, transactions.DefaultMaxAge), false
 	}
 	return e.Kind.String(), false
+}
+
+// transferTally counts the devnet's test transfers for the summary. Its
+// methods run on the devnet's goroutine (OnEvent and OnSummary).
+type transferTally struct {
+	sent, refused, held int
+}
+
+// count notes an event, and reports whether to print it: every event
+// but the transfers a node took (the summary counts those) and held
+// ones after the first (one line says why).
+func (t *transferTally) count(e devnet.Event) bool {
+	switch e.Kind {
+	case devnet.Transferred:
+		if e.Err != nil {
+			t.refused++
+			return true
+		}
+		t.sent++
+		return false
+	case devnet.TransferHeld:
+		t.held++
+		return t.held == 1
+	}
+	return true
+}
+
+func (t *transferTally) String() string {
+	return fmt.Sprintf("test transfers: %d sent, %d refused, %d held back", t.sent, t.refused, t.held)
 }
 
 // isTerminal reports whether w is a terminal, where the summary can be

@@ -10,8 +10,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
 	labdisc "peerchain/exercises/05-discovery"
 	labbc "peerchain/exercises/06-broadcast"
+	labtx "peerchain/exercises/07-transactions"
 	"peerchain/final/node"
 	"peerchain/tools/exercise"
 )
@@ -38,6 +40,9 @@ var nodeLabs = []nodeLab{
 			p.Flush(broadcast.Push, 1, rand.New(rand.NewPCG(1, 1)))
 		},
 		apply: func(l *node.Lab) { l.Policy = labbc.LabPolicy{} }},
+	{chapter: "07", what: "your Select from exercises/07-transactions",
+		try:   func() { labtx.Select(nil, transactions.Limit{}) },
+		apply: func(l *node.Lab) { l.Select = labtx.Select }},
 }
 
 var labFlag = &cli.StringSliceFlag{Name: "lab", EnvVars: []string{"PEERCHAIN_LAB"},

@@ -1,9 +1,11 @@
 // Command peerchain is the final node: a local devnet of node processes,
-// one node, a node's status, and the same node in the simulator.
+// one node, a node's status, a wallet, and the same node in the
+// simulator.
 //
 //	go run ./final/cmd/peerchain devnet          5 nodes on loopback, live
 //	go run ./final/cmd/peerchain node --datadir ~/.peerchain
 //	go run ./final/cmd/peerchain status --datadir ~/.peerchain
+//	go run ./final/cmd/peerchain wallet new --datadir ~/.peerchain
 //	go run ./final/cmd/peerchain sim -n 1000     the same nodes, simulated
 package main
 
@@ -28,7 +30,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			"   peerchain devnet\n\n" +
 			"Every flag also reads an environment variable, PEERCHAIN_ and the flag's\n" +
 			"name (PEERCHAIN_DATADIR for --datadir); NO_COLOR turns colour off.",
-		Commands: []*cli.Command{devnetCommand, nodeCommand, statusCommand, simCommand},
+		Commands: []*cli.Command{devnetCommand, nodeCommand, statusCommand, walletCommand, simCommand},
 	})
 	return app.RunContext(ctx, args)
 }

@@ -146,7 +146,7 @@ func alive(pid int) bool {
 func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 	t.Parallel() // each its own processes, ports and directory
 	const n = 5
-	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--items-every", "300ms")
+	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--items-every", "300ms", "--tx-rate", "10")
 	ends := endpoints(t, dir, n)
 	eventually(t, "every node has a peer in each other node", 30*time.Second, func() bool {
 		for _, e := range ends {
@@ -160,20 +160,21 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 	eventually(t, "the summary shows it", 10*time.Second, func() bool {
 		return strings.Contains(out.String(), fmt.Sprintf("%d of %d nodes up, %d ready", n, n, n))
 	})
-	eventually(t, "the devnet's test items reach every node", 10*time.Second, func() bool {
+	eventually(t, "the devnet's test items and transfers reach every node", 10*time.Second, func() bool {
 		for _, e := range ends {
 			st, err := nodeStatus(e.API)
-			if err != nil || st.Items < 2 {
+			if err != nil || st.Items < 2 || st.Mempool < 2 {
 				return false
 			}
 		}
 		return true
 	})
 	assert.Regexp(t, `node\d \* published item [0-9a-f]{64} \(\d+ bytes\)`, out.String())
-	row := regexp.MustCompile(`\nnode\d +\d+ +\d+ +\d+ +\d+/\d+ +\d+ +[1-9]\d*  127\.0\.0\.1:\d+\n`)
-	eventually(t, "the summary counts each node's items", 10*time.Second, func() bool {
+	row := regexp.MustCompile(`\nnode\d +\d+ +\d+ +\d+ +\d+/\d+ +\d+ +[1-9]\d* +[1-9]\d*  127\.0\.0\.1:\d+\n`)
+	eventually(t, "the summary counts each node's items and transactions", 10*time.Second, func() bool {
 		got := out.String()
-		return row.MatchString(got) && strings.Contains(got, "; items min ")
+		return row.MatchString(got) && strings.Contains(got, "; items min ") &&
+			strings.Contains(got, "; mempool min ") && strings.Contains(got, "\ntest transfers: ")
 	})
 
 	sent := time.Now()
@@ -194,10 +195,48 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 	assert.Contains(t, got, "closing summary")
 	assert.Contains(t, got, fmt.Sprintf("%d of %d nodes stopped cleanly", n, n))
 	assert.Regexp(t, `\d+ test items published`, got)
+	assert.Regexp(t, `\n[1-9]\d* test transfers sent, 0 refused, \d+ held back\n`, got)
 	assert.NotContains(t, got, "publish failed")
+	assert.NotContains(t, got, "* refused transfer")
 	assert.Contains(t, got, "node0 | ", "node lines carry the node's name")
 	assert.Contains(t, got, `msg="peer up"`)
 	assert.NotContains(t, got, "killed")
+}
+
+func TestDevnetTransactionReachesEveryMempool(t *testing.T) {
+	t.Parallel() // each its own processes, ports and directory
+	const n = 3
+	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--tx-rate", "0", "--items-every", "0")
+	ends := endpoints(t, dir, n)
+	eventually(t, "every node has a peer in each other node", 30*time.Second, func() bool {
+		for _, e := range ends {
+			st, err := nodeStatus(e.API)
+			if err != nil || st.Peers() < n-1 {
+				return false
+			}
+		}
+		return true
+	})
+	wallet := filepath.Join(dir, devnet.WalletsDir, devnet.WalletFile(1))
+	assert.Contains(t, out.String(), "devnet: wallets 1 to 10, 1000000000000 each at genesis; their keys: "+
+		filepath.Join(dir, devnet.WalletsDir))
+	sent, err := commandtest.Run(t, run, "peerchain", "wallet", "send", "--wallet", wallet,
+		"--datadir", filepath.Join(dir, devnet.Name(1)), "--to", node.DevnetKey(2).Address().String(), "--amount", "7")
+	require.NoError(t, err, "a learner's transfer, with a devnet wallet, at node1")
+	id := sentID.FindStringSubmatch(sent)
+	require.Len(t, id, 2, sent)
+	eventually(t, "every node's mempool holds it", 10*time.Second, func() bool {
+		for _, e := range ends {
+			var m api.Mempool
+			if getJSON(context.Background(), e.API, "/mempool", &m) != nil || len(m.Txs) != 1 || m.Txs[0].ID != id[1] {
+				return false
+			}
+		}
+		return true
+	})
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	require.NoError(t, cmd.Wait())
+	assert.Contains(t, out.String(), fmt.Sprintf("%d of %d nodes stopped cleanly", n, n))
 }
 
 func TestDevnetKilledLeavesNoNode(t *testing.T) {
@@ -314,7 +353,7 @@ func TestNodeCommand(t *testing.T) {
 		assert.Contains(t, got, "solo /peerchain:0.1/, devnet network")
 		assert.Contains(t, got, "listen    "+e.Listen)
 		assert.Contains(t, got, "peers     0 (0 outbound of a target of 8, 0 inbound)")
-		assert.Contains(t, got, "items     0\n")
+		assert.Contains(t, got, "items     0\n  mempool   0\n")
 	})
 	t.Run("status --json", func(t *testing.T) {
 		got, err := commandtest.Run(t, run, "peerchain", "status", "--api", e.API, "--json")
@@ -382,6 +421,16 @@ func TestBadFlags(t *testing.T) {
 			wantErr: "--items-every 1ms: want 0 (never) or at least 10ms"},
 		{name: "devnet: a negative item interval", args: []string{"devnet", "--items-every", "-1s"},
 			wantErr: "--items-every -1s: want 0 (never)"},
+		{name: "devnet: a negative transfer rate", args: []string{"devnet", "--tx-rate", "-1"},
+			wantErr: "--tx-rate -1: want 0 (none) to 100 transfers a second"},
+		{name: "devnet: transfers too often", args: []string{"devnet", "--tx-rate", "1000"},
+			wantErr: "--tx-rate 1000: want 0 (none) to 100"},
+		{name: "wallet: send with nowhere to send", args: []string{"wallet", "send", "--amount", "1"},
+			wantErr: `Required flag "to" not set`},
+		{name: "wallet: balance of two", args: []string{"wallet", "balance", "a", "b"},
+			wantErr: "balance takes one ADDRESS at most"},
+		{name: "wallet: balance of no address", args: []string{"wallet", "balance", "pc1x"},
+			wantErr: "the address: invalid address"},
 		{name: "status: no node", args: []string{"status", "--api", "127.0.0.1:1"}, wantErr: "no node answers at 127.0.0.1:1"},
 		{name: "sim: no nodes", args: []string{"sim", "-n", "0"}, wantErr: "-n 0: want 1 to 100000 nodes"},
 		{name: "sim: more seeds than nodes", args: []string{"sim", "-n", "2", "--seeds", "3"}, wantErr: "--seeds 3: want 1 to 2"},
@@ -421,7 +470,7 @@ func TestSim(t *testing.T) {
 func TestSimSmallShowsTheTable(t *testing.T) {
 	out, err := commandtest.Run(t, run, "peerchain", "sim", "-n", "5", "--seeds", "1", "--seed-timeout", "1s")
 	require.NoError(t, err)
-	assert.Contains(t, out, "NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN\nnode0        4", "the devnet's table")
+	assert.Contains(t, out, "NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL  LISTEN\nnode0        4", "the devnet's table")
 	assert.Regexp(t, `  sim-4\nat \d+s: 5 of 5 nodes up, 5 ready; peers min 4, median 4, max 4`, out)
 }
 

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 
 	"peerchain/final/api"
+	"peerchain/final/devnet"
 )
 
 func TestPrinterLive(t *testing.T) {
@@ -50,6 +52,7 @@ func TestSummary(t *testing.T) {
 		return api.Status{Listen: "127.0.0.1:7000", Outbound: out, Inbound: in, OutboundTarget: 8, Book: api.Book{New: 2, Tried: 1}}
 	}
 	withItems := func(s api.Status, items int) api.Status { s.Items = items; return s }
+	withMempool := func(s api.Status, n int) api.Status { s.Mempool = n; return s }
 	tests := []struct {
 		name string
 		rows []row
@@ -60,9 +63,9 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: st(2, 0)},
 			{name: "node2", note: "exited: signal: killed"},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN",
-			"node0        2    1    1        2/1     0      0  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL  LISTEN",
+			"node0        2    1    1        2/1     0      0        0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0        0  127.0.0.1:7000",
 			"node2    down: exited: signal: killed",
 			"at 1.5s: 2 of 3 nodes up, 2 ready; peers min 2, median 2, max 2",
 		}},
@@ -71,14 +74,23 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: withItems(st(2, 0), 2)},
 			{name: "node2", up: true, status: withItems(st(1, 1), 3)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN",
-			"node0        2    1    1        2/1     0      3  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      2  127.0.0.1:7000",
-			"node2        2    1    1        2/1     0      3  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL  LISTEN",
+			"node0        2    1    1        2/1     0      3        0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      2        0  127.0.0.1:7000",
+			"node2        2    1    1        2/1     0      3        0  127.0.0.1:7000",
 			"at 1.5s: 3 of 3 nodes up, 3 ready; peers min 2, median 2, max 2; items min 2, max 3",
 		}},
+		{name: "a transaction spreading", rows: []row{
+			{name: "node0", up: true, status: withMempool(st(1, 1), 12)},
+			{name: "node1", up: true, status: withMempool(st(2, 0), 11)},
+		}, want: []string{
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL  LISTEN",
+			"node0        2    1    1        2/1     0      0       12  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0       11  127.0.0.1:7000",
+			"at 1.5s: 2 of 2 nodes up, 2 ready; peers min 2, median 2, max 2; mempool min 11, max 12",
+		}},
 		{name: "none up", rows: []row{{name: "node0", note: "starting"}}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  LISTEN",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL  LISTEN",
 			"node0    down: starting",
 			"at 1.5s: 0 of 1 nodes up, 0 ready",
 		}},
@@ -94,4 +106,23 @@ func TestSummary(t *testing.T) {
 	}
 	assert.Equal(t, []string{"at 1s: 21 of 21 nodes up, 21 ready; peers min 8, median 8, max 8"}, summary(time.Second, many),
 		"over maxTableRows: the totals only")
+}
+
+func TestTransferTally(t *testing.T) {
+	var tally transferTally
+	events := []struct {
+		name      string
+		event     devnet.Event
+		wantShown bool
+	}{
+		{name: "taken: counted, not shown", event: devnet.Event{Kind: devnet.Transferred}},
+		{name: "refused: shown", event: devnet.Event{Kind: devnet.Transferred, Err: errors.New("no")}, wantShown: true},
+		{name: "the first held back: shown", event: devnet.Event{Kind: devnet.TransferHeld}, wantShown: true},
+		{name: "the next: counted", event: devnet.Event{Kind: devnet.TransferHeld}},
+		{name: "anything else: shown", event: devnet.Event{Kind: devnet.Started}, wantShown: true},
+	}
+	for _, tt := range events {
+		assert.Equal(t, tt.wantShown, tally.count(tt.event), tt.name)
+	}
+	assert.Equal(t, "test transfers: 1 sent, 1 refused, 2 held back", tally.String())
 }

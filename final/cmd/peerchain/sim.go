@@ -12,7 +12,7 @@ import (
 
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
-	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/node"
 )
 
@@ -89,7 +89,7 @@ func runSim(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	reg, err := broadcast.Registry() // the node's messages: chapters 02, 05 and 06
+	reg, err := transactions.Registry() // the node's messages: chapters 02, 05, 06 and 07
 	if err != nil {
 		return err
 	}

@@ -104,7 +104,7 @@ func printStatus(w io.Writer, st api.Status, ps []api.Peer) {
 	fmt.Fprintf(w, "  listen    %s\n  api       %s\n", st.Listen, st.API)
 	fmt.Fprintf(w, "  peers     %d (%d outbound of a target of %d, %d inbound)\n", st.Peers(), st.Outbound, st.OutboundTarget, st.Inbound)
 	fmt.Fprintf(w, "  addrbook  %d new, %d tried\n  bans      %d\n", st.Book.New, st.Book.Tried, st.Bans)
-	fmt.Fprintf(w, "  items     %d\n", st.Items)
+	fmt.Fprintf(w, "  items     %d\n  mempool   %d\n", st.Items, st.Mempool)
 	if len(ps) == 0 {
 		return
 	}

@@ -32,7 +32,8 @@ type row struct {
 func summary(elapsed time.Duration, rows []row) []string {
 	var lines []string
 	if len(rows) <= maxTableRows {
-		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s  %s", "NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "LISTEN"))
+		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s %8s  %s",
+			"NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "MEMPOOL", "LISTEN"))
 		for _, r := range rows {
 			name := fmt.Sprintf("%-8s", r.name)
 			if r.paint != nil {
@@ -44,18 +45,20 @@ func summary(elapsed time.Duration, rows []row) []string {
 			}
 			s := r.status
 			book := fmt.Sprintf("%d/%d", s.Book.New, s.Book.Tried)
-			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d  %s", name, s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Listen))
+			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d %8d  %s", name,
+				s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Mempool, s.Listen))
 		}
 	}
 	return append(lines, totals(elapsed, rows))
 }
 
 // totals is the summary's last line: how many nodes are up and ready,
-// the spread of their peer counts, and once there are items, of the
-// items they hold: min below max is an item still spreading.
+// the spread of their peer counts, and once there are items or
+// transactions, of what they hold: min below max is one still
+// spreading.
 func totals(elapsed time.Duration, rows []row) string {
 	up, ready := 0, 0
-	var peers, items []int
+	var peers, items, pools []int
 	for _, r := range rows {
 		if !r.up {
 			continue
@@ -63,6 +66,7 @@ func totals(elapsed time.Duration, rows []row) string {
 		up++
 		peers = append(peers, r.status.Peers())
 		items = append(items, r.status.Items)
+		pools = append(pools, r.status.Mempool)
 		if node.Ready(r.status, len(rows)) {
 			ready++
 		}
@@ -75,6 +79,10 @@ func totals(elapsed time.Duration, rows []row) string {
 	if slices.Max(append(items, 0)) > 0 {
 		slices.Sort(items)
 		line += fmt.Sprintf("; items min %d, max %d", items[0], items[len(items)-1])
+	}
+	if slices.Max(append(pools, 0)) > 0 {
+		slices.Sort(pools)
+		line += fmt.Sprintf("; mempool min %d, max %d", pools[0], pools[len(pools)-1])
 	}
 	if up > 0 && ready == len(rows) {
 		return color.GreenString("%s", line)
