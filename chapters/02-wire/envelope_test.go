@@ -5,13 +5,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"reflect"
-	"runtime"
 	"testing"
 	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testalloc"
 )
 
 // baseRegistry knows this chapter's messages.
@@ -375,117 +375,6 @@ func TestReadMessageStream(t *testing.T) {
 	assert.Equal(t, io.EOF, err)
 }
 
-// allocated returns how many bytes of heap f allocates, and only f: the
-// bytes allocated by calls below measureAllocs, counted from the heap
-// profile with every allocation sampled. A process-wide count such as
-// MemStats.TotalAlloc would add whatever other goroutines (the testing
-// package, the race detector, tests running in parallel) allocate
-// meanwhile.
-func allocated(f func()) uint64 {
-	rate := runtime.MemProfileRate
-	runtime.MemProfileRate = 1 // record every allocation, from now on
-	defer func() { runtime.MemProfileRate = rate }()
-	before := allocatedBelow(measureAllocsName)
-	measureAllocs(f)
-	return allocatedBelow(measureAllocsName) - before
-}
-
-// measureAllocs calls f; its frame marks f's allocations in the profile.
-//
-//go:noinline
-func measureAllocs(f func()) { f() }
-
-var measureAllocsName = runtime.FuncForPC(reflect.ValueOf(measureAllocs).Pointer()).Name()
-
-// allocatedBelow sums the bytes allocated, so far, by calls with fn on
-// their stack. The heap profile is published by garbage collections, up
-// to two behind, so it runs three first.
-func allocatedBelow(fn string) uint64 {
-	for range 3 {
-		runtime.GC()
-	}
-	var records []runtime.MemProfileRecord
-	for n := 64; ; n *= 2 {
-		records = make([]runtime.MemProfileRecord, n)
-		got, ok := runtime.MemProfile(records, true)
-		if ok {
-			records = records[:got]
-			break
-		}
-	}
-	var total uint64
-	for _, r := range records {
-		frames := runtime.CallersFrames(r.Stack())
-		for {
-			f, more := frames.Next()
-			if f.Function == fn {
-				total += uint64(r.AllocBytes)
-				break
-			}
-			if !more {
-				break
-			}
-		}
-	}
-	return total
-}
-
-// allocSink and allocBackgroundSink keep TestAllocated's allocations from
-// being optimised away: the first for f, the second for the goroutine
-// that allocates beside it.
-var allocSink, allocBackgroundSink []byte
-
-// TestAllocated checks the measure TestReadMessageMemory relies on: it
-// sees what f allocates, and nothing another goroutine allocates at the
-// same time.
-func TestAllocated(t *testing.T) {
-	tests := []struct {
-		name       string
-		f          func()
-		background bool // another goroutine allocates 1 MiB blocks meanwhile
-		min, max   uint64
-	}{
-		{name: "what f allocates", f: func() { allocSink = make([]byte, 64<<10) }, min: 64 << 10, max: 64<<10 + 1<<10},
-		{name: "nothing", f: func() {}, max: 0},
-		{name: "not what another goroutine allocates", f: func() {}, background: true, max: 0},
-		{name: "f's own among another goroutine's", f: func() { allocSink = make([]byte, 64<<10) }, background: true, min: 64 << 10, max: 64<<10 + 1<<10},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := tt.f
-			if tt.background {
-				stop, done := make(chan struct{}), make(chan struct{})
-				started := make(chan struct{})
-				go func() {
-					defer close(done)
-					var keep []byte
-					close(started)
-					for {
-						select {
-						case <-stop:
-							allocBackgroundSink = keep[:0]
-							return
-						default:
-							keep = make([]byte, 1<<20)
-						}
-					}
-				}()
-				<-started
-				f = func() {
-					tt.f()
-					for range 3 {
-						runtime.Gosched() // let the other goroutine allocate
-					}
-				}
-				defer func() { close(stop); <-done }()
-			}
-			got := allocated(f)
-			assert.GreaterOrEqual(t, got, tt.min, "bytes allocated")
-			assert.LessOrEqual(t, got, tt.max, "bytes allocated")
-		})
-	}
-}
-
 // blobMsg is a message as large as any may be: a later chapter's block.
 type blobMsg struct{ data []byte }
 
@@ -521,7 +410,7 @@ func TestReadMessageMemory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			got := allocated(func() {
+			got := testalloc.Bytes(func() {
 				_, _, err = ReadMessage(bytes.NewReader(tt.raw), MainNet, reg)
 			})
 			assert.ErrorIs(t, err, tt.wantErr)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testalloc"
 )
 
 const varBytesLimit = 300 // the limit these tests read with
@@ -92,7 +94,7 @@ func TestReadVarBytesBounds(t *testing.T) {
 func TestReadVarBytesMemory(t *testing.T) {
 	raw := cat(mustHex("fe 00000001"), []byte(strings.Repeat("x", 100))) // claims 16 MiB
 	var err error
-	got := allocated(func() {
+	got := testalloc.Bytes(func() {
 		_, err = ReadVarBytes(bytes.NewReader(raw), 1<<30)
 	})
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)

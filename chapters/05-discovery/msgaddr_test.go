@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/netip"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -15,6 +14,7 @@ import (
 
 	wire "peerchain/chapters/02-wire"
 	simulation "peerchain/chapters/04-simulation"
+	"peerchain/tools/testalloc"
 )
 
 // mustHex decodes hex, ignoring whitespace and "#" comments to the end
@@ -201,15 +201,18 @@ func TestMsgAddrLimits(t *testing.T) {
 	t.Run("a claimed count allocates nothing", func(t *testing.T) {
 		claim := mustHex("fde803") // 1,000 entries, then nothing
 		var m MsgAddr
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		for range 100 {
-			assert.ErrorIs(t, m.Decode(bytes.NewReader(claim)), io.ErrUnexpectedEOF)
+		errs := make([]error, 0, 100) // made before, so not counted
+		got := testalloc.Bytes(func() {
+			for range 100 {
+				errs = append(errs, m.Decode(bytes.NewReader(claim)))
+			}
+		})
+		for _, err := range errs {
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		}
-		runtime.ReadMemStats(&after)
 		assert.Zero(t, cap(m.Addrs))
 		// 1,000 entries made up front would be 40 kB a decode.
-		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(100*1024))
+		assert.Less(t, got, uint64(100*1024))
 	})
 	t.Run("non-canonical count", func(t *testing.T) {
 		var m MsgAddr

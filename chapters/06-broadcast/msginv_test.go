@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"runtime"
 	"slices"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	wire "peerchain/chapters/02-wire"
+	"peerchain/tools/testalloc"
 )
 
 func idOf(b byte) ID { var id ID; id[0], id[31] = b, b; return id }
@@ -225,13 +225,11 @@ func TestInvClaimedCount(t *testing.T) {
 			assert.LessOrEqual(t, testing.AllocsPerRun(100, decode), 2.0, "allocations a decode")
 
 			const runs = 100
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			for range runs {
-				decode()
-			}
-			runtime.ReadMemStats(&after)
-			perRun := (after.TotalAlloc - before.TotalAlloc) / runs
+			perRun := testalloc.Bytes(func() {
+				for range runs {
+					decode()
+				}
+			}) / runs
 			assert.Less(t, perRun, uint64(1024), "bytes a decode")
 		})
 	}

@@ -5,13 +5,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	wire "peerchain/chapters/02-wire"
+	"peerchain/tools/testalloc"
 )
 
 func newItems() wire.Message { return new(MsgItems) }
@@ -309,13 +309,12 @@ func TestMsgItemsClaimedCounts(t *testing.T) {
 			}
 			assert.LessOrEqual(t, testing.AllocsPerRun(50, decode), 6.0, "allocations a decode")
 			const runs = 50
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			for range runs {
-				decode()
-			}
-			runtime.ReadMemStats(&after)
-			assert.Less(t, (after.TotalAlloc-before.TotalAlloc)/runs, tt.maxBytes, "bytes a decode")
+			got := testalloc.Bytes(func() {
+				for range runs {
+					decode()
+				}
+			})
+			assert.Less(t, got/runs, tt.maxBytes, "bytes a decode")
 		})
 	}
 }

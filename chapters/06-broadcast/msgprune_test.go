@@ -5,12 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
 	wire "peerchain/chapters/02-wire"
+	"peerchain/tools/testalloc"
 )
 
 // Two trees, as publishers draw them (odd, nonzero), with bytes that
@@ -159,13 +159,12 @@ func TestMsgPruneLimits(t *testing.T) {
 			}
 		}
 		assert.LessOrEqual(t, testing.AllocsPerRun(100, decode), 2.0, "allocations a decode")
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		for range 100 {
-			decode()
-		}
-		runtime.ReadMemStats(&after)
-		assert.Less(t, (after.TotalAlloc-before.TotalAlloc)/100, uint64(256), "bytes a decode")
+		got := testalloc.Bytes(func() {
+			for range 100 {
+				decode()
+			}
+		})
+		assert.Less(t, got/100, uint64(256), "bytes a decode")
 	})
 }
 
