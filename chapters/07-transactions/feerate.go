@@ -1,6 +1,9 @@
 package transactions
 
-import "math/bits"
+import (
+	"cmp"
+	"math/bits"
+)
 
 // docs:begin feerate
 
@@ -17,25 +20,13 @@ func RateOf(tx *Tx) FeeRate { return FeeRate{Fee: tx.Fee, Size: uint64(tx.Size()
 func (r FeeRate) Cmp(o FeeRate) int {
 	hi1, lo1 := bits.Mul64(r.Fee, o.Size)
 	hi2, lo2 := bits.Mul64(o.Fee, r.Size)
-	switch {
-	case hi1 != hi2:
-		return cmp(hi1, hi2)
-	default:
-		return cmp(lo1, lo2)
+	if c := cmp.Compare(hi1, hi2); c != 0 {
+		return c
 	}
+	return cmp.Compare(lo1, lo2)
 }
 
 // docs:end feerate
-
-func cmp(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // PerByte is the rate in units a byte, as a float, for display.
 func (r FeeRate) PerByte() float64 {

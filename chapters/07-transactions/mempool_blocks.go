@@ -1,6 +1,9 @@
 package transactions
 
 import (
+	"bytes"
+	"cmp"
+	"maps"
 	"slices"
 	"time"
 )
@@ -70,19 +73,19 @@ func (m *Mempool) resync(addrs map[Address]bool, extra []*Tx, now time.Time) []*
 		fresh[e] = true
 	}
 	var dropped []*Tx
-	for _, a := range sortedAddrs(addrs) {
+	for _, a := range sortedAddresses(addrs) {
 		list := byAddr[a]
 		if q := m.senders[a]; q != nil {
 			list = append(list, q.txs...)
 			m.truncate(q, 0)
 		}
-		slices.SortStableFunc(list, func(x, y *entry) int { return cmp(x.tx.Nonce, y.tx.Nonce) })
+		slices.SortStableFunc(list, func(x, y *entry) int { return cmp.Compare(x.tx.Nonce, y.tx.Nonce) })
 		acc := m.state.Account(a)
 		var spent uint64
 		next := acc.Nonce
 		for _, e := range list {
 			cost := e.tx.Cost()
-			if e.tx.Nonce != next || len(m.senders[a].txsOrNil()) >= m.cfg.MaxPerSender ||
+			if e.tx.Nonce != next || next-acc.Nonce >= uint64(m.cfg.MaxPerSender) ||
 				spent+cost < spent || spent+cost > acc.Balance {
 				dropped = append(dropped, e.tx)
 				continue
@@ -97,21 +100,8 @@ func (m *Mempool) resync(addrs map[Address]bool, extra []*Tx, now time.Time) []*
 	return dropped
 }
 
-// txsOrNil is a queue's transactions; a nil queue has none.
-func (q *queue) txsOrNil() []*entry {
-	if q == nil {
-		return nil
-	}
-	return q.txs
-}
-
-// sortedAddrs is a set's addresses in order, so that every node does
-// the same thing.
-func sortedAddrs(set map[Address]bool) []Address {
-	list := make([]Address, 0, len(set))
-	for a := range set {
-		list = append(list, a)
-	}
-	slices.SortFunc(list, func(a, b Address) int { return slices.Compare(a[:], b[:]) })
-	return list
+// sortedAddresses is a map's addresses in order, so that every node
+// does the same thing.
+func sortedAddresses[V any](m map[Address]V) []Address {
+	return slices.SortedFunc(maps.Keys(m), func(a, b Address) int { return bytes.Compare(a[:], b[:]) })
 }

@@ -478,8 +478,14 @@ func (rl *Relay) set(t simulation.TimerID, d time.Duration) {
 // Registry is chapter 02's registry with discovery's, broadcast's and
 // this chapter's messages.
 func Registry() (*wire.Registry, error) {
-	return wire.NewRegistry(append(append(append(wire.BaseMessages(),
-		discovery.Messages()...), broadcast.Messages()...), Messages()...)...)
+	r, err := broadcast.Registry()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Register(Messages()...); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // NewNode is a discovery node with the relay in its mux, scored by the

@@ -98,13 +98,10 @@ func (h *headHeap) Pop() any {
 // Queues is every sender's pending transactions in nonce order, the
 // senders in address order: what a SelectFunc chooses from.
 func (m *Mempool) Queues() [][]*Tx {
-	addrs := make(map[Address]bool, len(m.senders))
-	for a := range m.senders {
-		addrs[a] = true
-	}
-	out := make([][]*Tx, 0, len(addrs))
-	for _, a := range sortedAddrs(addrs) {
-		out = append(out, m.Pending(a))
+	addrs := sortedAddresses(m.senders)
+	out := make([][]*Tx, len(addrs))
+	for i, a := range addrs {
+		out[i] = m.Pending(a)
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package transactions
 
 import (
 	"math/bits"
-	"slices"
 
 	wire "peerchain/chapters/02-wire"
 )
@@ -55,14 +54,7 @@ func (s *State) Account(a Address) Account { return s.accounts[a] }
 func (s *State) Len() int { return len(s.accounts) }
 
 // Addresses are the accounts' addresses, sorted.
-func (s *State) Addresses() []Address {
-	list := make([]Address, 0, len(s.accounts))
-	for a := range s.accounts {
-		list = append(list, a)
-	}
-	slices.SortFunc(list, func(a, b Address) int { return slices.Compare(a[:], b[:]) })
-	return list
-}
+func (s *State) Addresses() []Address { return sortedAddresses(s.accounts) }
 
 // docs:begin apply
 
