@@ -123,6 +123,26 @@ func (s *State) Revert(u Undo) {
 
 // docs:end apply
 
+// docs:begin credit
+
+// Credit adds new money to an address: a block's coinbase, which pays
+// its miner the reward and the fees its transactions burnt. It returns
+// what to give Revert to take it back; past 2^64 it is ErrOverflow and
+// changes nothing.
+func (s *State) Credit(a Address, amount uint64) (Undo, error) {
+	before := s.accounts[a]
+	sum, carry := bits.Add64(before.Balance, amount, 0)
+	if carry != 0 {
+		return Undo{}, ruleError(ErrOverflow, "%s would hold over 2^64", a)
+	}
+	after := before
+	after.Balance = sum
+	s.set(a, after)
+	return Undo{From: a, To: a, FromBefore: before, ToBefore: before}, nil
+}
+
+// docs:end credit
+
 // set stores an account, forgetting it when it is the zero Account.
 func (s *State) set(a Address, acc Account) {
 	if acc == (Account{}) {
