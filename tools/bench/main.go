@@ -102,6 +102,9 @@ func bench(o options, sizes, sweep, benchtime string, stdout io.Writer) error {
 	if err := addTxFigures(rep, o.runs); err != nil {
 		return err
 	}
+	if err := addMiningFigures(rep, o.runs); err != nil {
+		return err
+	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -32,8 +32,11 @@ import (
 type Experiment struct {
 	Name    string
 	Summary string
-	Docs    string // base name of its files in docs/chapters/img/
-	Run     func(Options) (*Result, error)
+	// Docs is the base name of its files in docs/chapters/img/, or
+	// empty for a measurement of time, which no run repeats byte for
+	// byte: its page shows a run's figures with the command instead.
+	Docs string
+	Run  func(Options) (*Result, error)
 }
 
 // Options tune a run.
@@ -45,7 +48,7 @@ type Options struct {
 // experiments is every experiment, in chapter order.
 var experiments = []Experiment{pittel, discoveryBootstrap, discoveryEclipse, discoveryChurn,
 	broadcastFlood, broadcastResidue, broadcastPartition, broadcastGlomers,
-	broadcastGlomersVariants, transactionsOrigin}
+	broadcastGlomersVariants, transactionsOrigin, powMining}
 
 // docsImages is where -docs writes, from the repository root.
 const docsImages = "docs/chapters/img"
@@ -191,6 +194,9 @@ func regenerateDocs(w io.Writer, root string, opts Options) error {
 		return err
 	}
 	for _, e := range experiments {
+		if e.Docs == "" {
+			continue
+		}
 		res, err := e.Run(opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.Name, err)
