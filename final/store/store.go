@@ -1,7 +1,7 @@
 // Package store is the final node's database: one bbolt file in the
 // node's data directory that holds what the node keeps across restarts
 // (its identity and secrets, its address book, its bans and anchors,
-// its pending transactions).
+// its pending transactions, its blocks and the main chain's index).
 //
 // bbolt takes an exclusive lock on the file, so a second node started on
 // the same data directory fails at once with ErrLocked. A file that is
@@ -57,9 +57,11 @@ var (
 	bucketBans     = []byte("bans")     // ban key -> Ban
 	bucketAnchors  = []byte("anchors")  // index -> address
 	bucketMempool  = []byte("mempool")  // index -> a transaction's encoding
+	bucketBlocks   = []byte("blocks")   // block hash -> the block's encoding
+	bucketChain    = []byte("chain")    // height -> the main chain's hash there
 	keyVersion     = []byte("version")
 	allBuckets     = [][]byte{bucketMeta, bucketIdentity, bucketBook, bucketBans,
-		bucketAnchors, bucketMempool}
+		bucketAnchors, bucketMempool, bucketBlocks, bucketChain}
 )
 
 // Store is an open database. Its methods are safe for concurrent use.
