@@ -40,15 +40,6 @@ func mrParse(t testing.TB, hexes ...string) []chapter.Hash {
 // mrLeaf is a made-up leaf: the double SHA-256 of a name.
 func mrLeaf(name string) chapter.Hash { return chapter.DoubleSHA256([]byte(name)) }
 
-// mrLeaves are made-up leaves, one per letter of names.
-func mrLeaves(names string) []chapter.Hash {
-	out := make([]chapter.Hash, len(names))
-	for i := range len(names) {
-		out[i] = mrLeaf(names[i : i+1])
-	}
-	return out
-}
-
 // mrParent is SHA-256d of left's bytes then right's, written out here
 // so that the rows say what they expect.
 func mrParent(left, right chapter.Hash) chapter.Hash {

@@ -110,7 +110,7 @@ func genesis(w io.Writer) error {
 	fmt.Fprintf(w, "  target  %064x\n", target)
 	fmt.Fprintf(w, "  work    %s hashes on average\n", pow.Work(h.Bits))
 	if err := pow.CheckProofOfWork(h.BlockHash(), h.Bits, pow.BitcoinParams.PowLimit); err != nil {
-		return fmt.Errorf("Bitcoin's genesis block: %w", err)
+		return fmt.Errorf("the genesis block of Bitcoin: %w", err)
 	}
 	fmt.Fprintln(w, "  proof of work: valid")
 	fmt.Fprintln(w)
