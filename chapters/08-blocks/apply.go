@@ -22,7 +22,8 @@ type BlockUndo struct {
 // in order, then its coinbase, which may pay at most the subsidy and
 // the fees. It applies the stateful rules (CheckBlockSanity is the
 // rest) and on any error leaves the state exactly as it was.
-func ApplyBlock(s *transactions.State, b *Block, n *Network, height uint64) (*BlockUndo, error) {
+func ApplyBlock(s *transactions.State, b *Block, n *Network,
+	height uint64) (*BlockUndo, error) {
 	if s.Chain() != n.Magic {
 		return nil, ruleError(ErrWrongChain, "a state of %s, a block of %s",
 			wire.NetworkName(s.Chain()), wire.NetworkName(n.Magic))

@@ -74,7 +74,8 @@ func (t *Target) Big() *big.Int {
 // SearchPlain tries n nonces from start, hashing the whole header each
 // time: the loop anyone writes first. It returns the first nonce whose
 // hash meets the target.
-func SearchPlain(h blocks.Header, t *Target, start uint32, n uint64) (uint32, bool) {
+func SearchPlain(h blocks.Header, t *Target, start uint32,
+	n uint64) (uint32, bool) {
 	for i := range n {
 		h.Nonce = start + uint32(i)
 		hash := h.BlockHash()

@@ -94,7 +94,8 @@ func MineBlock(ctx context.Context, b *blocks.Block, cfg Config) (Result, error)
 // mine searches every nonce of h on the threads; if none meets the
 // target, it rolls the time by a second, or, at the clock's bound,
 // calls extra (nil: ErrExhausted), and searches again.
-func mine(ctx context.Context, h *blocks.Header, cfg Config, extra func() error) (Result, error) {
+func mine(ctx context.Context, h *blocks.Header, cfg Config,
+	extra func() error) (Result, error) {
 	if cfg.Now == nil {
 		return Result{}, errors.New("mine: Config.Now is nil")
 	}
@@ -120,7 +121,8 @@ func mine(ctx context.Context, h *blocks.Header, cfg Config, extra func() error)
 			h.Time++
 			res.TimeRolls++
 		case extra == nil:
-			return res, fmt.Errorf("%w: time %d at the clock's bound", ErrExhausted, h.Time)
+			return res, fmt.Errorf("%w: time %d at the clock's bound",
+				ErrExhausted, h.Time)
 		default:
 			if err := extra(); err != nil {
 				return res, err
@@ -137,7 +139,8 @@ func mine(ctx context.Context, h *blocks.Header, cfg Config, extra func() error)
 // search tries every nonce of h, the threads each taking the next
 // batch nobody has taken, until one finds a hash at or below the
 // target, ctx is done, or the nonces run out.
-func search(ctx context.Context, h *blocks.Header, t *Target, cfg Config, hashes *atomic.Uint64) (uint32, bool, error) {
+func search(ctx context.Context, h *blocks.Header, t *Target, cfg Config,
+	hashes *atomic.Uint64) (uint32, bool, error) {
 	space := cfg.space()
 	var (
 		next     atomic.Uint64 // the next batch's first nonce

@@ -33,15 +33,18 @@ var retargetTests = []struct {
 func TestCalculateNextWorkRequired(t *testing.T) {
 	// Core's powLimit, and the same rounded to what bits can write:
 	// no vector tells them apart.
-	limits := map[string]*big.Int{
-		"core limit":    BitcoinParams.PowLimit,
-		"compact limit": limit(0x1d00ffff),
+	limits := []struct {
+		name  string
+		limit *big.Int
+	}{
+		{"core limit", BitcoinParams.PowLimit},
+		{"compact limit", limit(0x1d00ffff)},
 	}
-	for limitName, powLimit := range limits {
+	for _, l := range limits {
 		p := BitcoinParams
-		p.PowLimit = powLimit
+		p.PowLimit = l.limit
 		for _, tt := range retargetTests {
-			t.Run(limitName+"/"+tt.name, func(t *testing.T) {
+			t.Run(l.name+"/"+tt.name, func(t *testing.T) {
 				got := CalculateNextWorkRequired(p, tt.lastBits,
 					tt.first, tt.last)
 				assert.Equal(t, tt.want, got,

@@ -10,8 +10,6 @@ import (
 )
 
 const (
-	// templateVersion is the version a template's header carries.
-	templateVersion = 1
 	// templateTag follows the extra nonce in a template's coinbase
 	// Extra: who made the block, as miners sign theirs.
 	templateTag = "peerchain"
@@ -22,34 +20,31 @@ const (
 
 // docs:begin template
 
-// NewTemplate is the block a miner works on next, on c's tip: the
-// pool's best-paying transactions that fit in MaxBlockSize, a coinbase
-// paying the height's subsidy and their fees to to, the bits next
-// says, and a time after the median of the last blocks and no earlier
-// than now. Its nonce is still to find (MineBlock).
-func NewTemplate(c *blocks.Chain, pool *transactions.Mempool, p Params,
-	next RetargetFunc, to transactions.Address, now time.Time) (*blocks.Block, error) {
-	height := c.Height() + 1
+// NewTemplate is the block a miner works on next, on c's tip: chapter
+// 08's NewBlock with the pool's best-paying transactions that fit in
+// MaxBlockSize, the bits next says, and room in the coinbase's Extra
+// for the extra nonce. Its nonce is still to find (MineBlock).
+func NewTemplate(c *blocks.Chain, pool *transactions.Mempool,
+	p Params, next RetargetFunc, to transactions.Address,
+	now time.Time) (*blocks.Block, error) {
 	extra := make([]byte, ExtraNonceSize, ExtraNonceSize+len(templateTag))
-	b := &blocks.Block{Coinbase: blocks.Coinbase{
-		Height: height, To: to, Extra: append(extra, templateTag...)}}
-	room := blocks.MaxBlockSize - blocks.HeaderSize - b.Coinbase.Size() - maxTxCountSize
-	b.Txs = pool.Select(transactions.Limit{Bytes: room})
+	extra = append(extra, templateTag...)
+	coinbase := blocks.Coinbase{Extra: extra} // its size is all we need
+	room := blocks.MaxBlockSize - blocks.HeaderSize - coinbase.Size() -
+		maxTxCountSize
+	txs := pool.Select(transactions.Limit{Bytes: room})
+	b := blocks.NewBlock(c, to, txs, now, next(p, c))
+	height := b.Coinbase.Height
 	fees, err := b.Fees()
 	if err != nil {
 		return nil, fmt.Errorf("template at height %d: %w", height, err)
 	}
-	amount, carry := bits.Add64(c.Network().SubsidyAt(height), fees, 0)
-	if carry != 0 {
-		return nil, fmt.Errorf("template at height %d: subsidy and fees past 2^64", height)
+	subsidy := c.Network().SubsidyAt(height)
+	if _, carry := bits.Add64(subsidy, fees, 0); carry != 0 {
+		return nil, fmt.Errorf(
+			"template at height %d: subsidy and fees past 2^64", height)
 	}
-	b.Coinbase.Amount = amount
-	b.Header = blocks.Header{
-		Version:   templateVersion,
-		PrevBlock: c.Tip(),
-		Time:      max(uint32(now.Unix()), blocks.MedianTimePast(c)+1),
-		Bits:      next(p, c),
-	}
+	b.Coinbase.Extra = extra
 	b.Header.MerkleRoot, _ = b.ComputeMerkleRoot()
 	return b, nil
 }
