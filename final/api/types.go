@@ -67,6 +67,18 @@ type Status struct {
 	Bans           int       `json:"bans"`
 	Items          int       `json:"items"`   // items held (chapter 06)
 	Mempool        int       `json:"mempool"` // transactions pending (chapter 07)
+	// The main chain (chapters 08 and 09).
+	Height  uint64    `json:"height"`
+	Tip     string    `json:"tip"`      // the tip's hash, reversed hex
+	TipTime time.Time `json:"tip_time"` // the tip's header time
+	// LastInterval is the time between the last two blocks this node
+	// connected, by its own clock, in seconds: 0 before two. Header
+	// times move in whole seconds and may run ahead of the clock.
+	LastInterval float64 `json:"last_interval_s"`
+	Mining       bool    `json:"mining"`
+	// Aside is how many valid blocks the node keeps off its chain:
+	// blocks on another branch, or whose parent it has not got yet.
+	Aside int `json:"aside"`
 }
 
 // Peers is the number of connected peers.
