@@ -64,6 +64,10 @@ func (c Config) args(i int, listen, apiAddr string, seeds []string) []string {
 	for _, s := range seeds {
 		args = append(args, "--seed", s)
 	}
+	if i < c.Miners {
+		to := node.DevnetKey(MinerWallet(i)).Address()
+		args = append(args, "--mine", "--mine-to", to.String(), "--mine-threads", "1")
+	}
 	return append(args, c.NodeArgs...)
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"peerchain/final/api"
+	"peerchain/final/node"
 )
 
 // Defaults and bounds of a devnet.
@@ -67,9 +68,12 @@ type Config struct {
 	Binary string // the peerchain executable; required
 	// NodeArgs are extra flags for every `peerchain node`.
 	NodeArgs []string
-	Restart  bool          // restart nodes that die
-	Grace    time.Duration // 0: DefaultGrace
-	Poll     time.Duration // 0: DefaultPollInterval
+	// Miners is how many nodes mine, from node0 up, each paying devnet
+	// wallet i+1 (MinerWallet) on one thread; the others do not.
+	Miners  int
+	Restart bool          // restart nodes that die
+	Grace   time.Duration // 0: DefaultGrace
+	Poll    time.Duration // 0: DefaultPollInterval
 	// ItemsEvery is how often the devnet publishes a test item at a
 	// node chosen at random, through its API; 0: never.
 	ItemsEvery time.Duration
@@ -100,6 +104,8 @@ func (c Config) check() (Config, error) {
 		return c, fmt.Errorf("%w: no binary", ErrConfig)
 	case c.Grace < 0 || c.Poll < 0:
 		return c, fmt.Errorf("%w: negative grace or poll interval", ErrConfig)
+	case c.Miners < 0 || c.Miners > c.Nodes:
+		return c, fmt.Errorf("%w: --miners %d: want 0 to %d, the nodes there are", ErrConfig, c.Miners, c.Nodes)
 	case c.ItemsEvery < 0:
 		return c, fmt.Errorf("%w: negative item interval", ErrConfig)
 	case c.TxRate < 0 || c.TxRate > MaxTxRate:
@@ -122,6 +128,10 @@ func (c Config) check() (Config, error) {
 	}
 	return c, nil
 }
+
+// MinerWallet is the devnet wallet (node.DevnetKey) that miner i's
+// blocks pay: wallet i+1, and after the last wallet the first again.
+func MinerWallet(i int) int { return i%node.DevnetWallets + 1 }
 
 // Name is the name of node i: node0 is the seed.
 func Name(i int) string { return fmt.Sprintf("node%d", i) }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"time"
 
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/api"
 )
 
@@ -27,6 +28,9 @@ const (
 	StopTimeout = 5 * time.Second
 	// MaxSeeds bounds --seed.
 	MaxSeeds = 64
+	// MaxMineThreads bounds --mine-threads: more than a machine has
+	// cores only take turns.
+	MaxMineThreads = 256
 )
 
 // ErrConfig is a Config that cannot work.
@@ -48,7 +52,12 @@ type Config struct {
 	// addresses (0: chapter 05's 30 s). A devnet's seed, asked before
 	// it knows anyone, has none to give: there, a short one.
 	SeedTimeout time.Duration
-	Lab         Lab          // learner's code to run instead of the chapters'
+	Lab         Lab // learner's code to run instead of the chapters'
+	// Mine makes the node mine on its tip (chapter 09), paying its
+	// blocks to MineTo, on MineThreads threads (0: one).
+	Mine        bool
+	MineTo      transactions.Address
+	MineThreads int
 	Name        string       // shown in status: the devnet names its nodes
 	Logger      *slog.Logger // nil: no logs
 }
@@ -78,6 +87,15 @@ func (c Config) check() (Config, error) {
 		if err != nil || ap.Port() == 0 {
 			return c, fmt.Errorf("%w: --seed %q: want IP:PORT, such as 127.0.0.1:18444", ErrConfig, s)
 		}
+	}
+	if c.Mine && c.MineTo == (transactions.Address{}) {
+		return c, fmt.Errorf("%w: --mine needs --mine-to, the address its blocks pay", ErrConfig)
+	}
+	if c.MineThreads < 0 || c.MineThreads > MaxMineThreads {
+		return c, fmt.Errorf("%w: --mine-threads %d: want 1 to %d", ErrConfig, c.MineThreads, MaxMineThreads)
+	}
+	if c.MineThreads == 0 {
+		c.MineThreads = 1
 	}
 	if c.OutboundTarget < 0 || c.MaxInbound < 0 || c.SeedTimeout < 0 {
 		return c, fmt.Errorf("%w: --outbound, --max-inbound and --seed-timeout must not be negative", ErrConfig)

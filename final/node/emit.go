@@ -26,6 +26,8 @@ const (
 	EventTx          = "tx"            // a transaction new to the mempool
 	EventTxDropped   = "tx_dropped"    // transactions gone from it unmined
 	EventTxRefused   = "tx_refused"    // a transaction submitted here, refused
+	EventBlock       = "block"         // a new tip
+	EventBlockAside  = "block_aside"   // a valid block kept off the chain
 	EventError       = "error"
 	EventOther       = "other"
 )
@@ -72,6 +74,10 @@ type (
 		Tx   api.Tx `json:"tx"`
 		Peer uint64 `json:"peer"` // 0: submitted here
 		Stem bool   `json:"stem,omitempty"`
+	}
+	asideEvent struct {
+		Hash   string `json:"hash"`
+		Parent string `json:"parent"`
 	}
 	txDroppedEvent struct {
 		IDs []string `json:"ids"`
@@ -124,6 +130,13 @@ func describe(v any) (typ string, data any, level slog.Level, msg string, attrs 
 	case transactions.Refused:
 		return EventTxRefused, rejectedEvent{e.ID.Hex(), errText(e.Err)},
 			slog.LevelInfo, "tx refused", []any{"id", e.ID, "err", e.Err}
+	case BlockConnected:
+		b := e.Block
+		return EventBlock, blockSummary(b, e.Height), slog.LevelInfo, "block",
+			[]any{"height", e.Height, "hash", b.Hash().Short(), "txs", len(b.Txs)}
+	case BlockAside:
+		return EventBlockAside, asideEvent{e.Hash.String(), e.Parent.String()}, slog.LevelInfo,
+			"block kept aside", []any{"hash", e.Hash.Short(), "parent", e.Parent.Short()}
 	case error:
 		return EventError, textEvent{e.Error()}, slog.LevelError, "machine error", []any{"err", e}
 	}
@@ -137,18 +150,35 @@ func errText(err error) string {
 	return err.Error()
 }
 
+// docs:begin on-emit
+
 // onEmit is the real driver's OnEmit: it logs what the machine emitted,
 // publishes it on the API's stream, and asks for a save when it is
-// something to keep (a ban, new anchors). It runs on the loop and never
-// waits.
+// something to keep (a ban, new anchors). A new tip it writes to the
+// store before the loop goes on, so that no block the node has shown
+// is lost when it stops, and tells the miner. It runs on the loop and
+// waits for nothing but that write.
 func (n *Node) onEmit(v any) {
 	typ, data, level, msg, attrs := describe(v)
+	if c, ok := v.(BlockConnected); ok {
+		if err := saveBlock(n.db, c); err != nil {
+			n.log.Error("block not saved", "height", c.Height, "err", err)
+		}
+		signal(n.tipChanged)
+	}
 	n.log.Log(context.Background(), level, msg, attrs...)
 	n.hub.Publish(time.Now(), typ, data)
 	if typ == EventBanned || typ == EventAnchors {
-		select {
-		case n.saveSoon <- struct{}{}:
-		default: // one is asked for already
-		}
+		signal(n.saveSoon)
+	}
+}
+
+// docs:end on-emit
+
+// signal wakes whoever waits on c, unless it is woken already.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
 	}
 }

@@ -15,6 +15,7 @@ import (
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
 	transactions "peerchain/chapters/07-transactions"
+	pow "peerchain/chapters/09-pow"
 	"peerchain/final/api"
 )
 
@@ -53,18 +54,23 @@ type Lab struct {
 	// Select is chapter 07's mempool selection
 	// (exercises/07-transactions).
 	Select transactions.SelectFunc
+	// Retarget is chapter 09's difficulty retarget (exercises/09-pow):
+	// the bits the node's blocks must have, and its miner's.
+	Retarget pow.RetargetFunc
 }
 
 // Machine is the node's logic, one simulation.Machine: chapter 05's
 // discovery node, with chapter 07's transaction relay (chapter 06's
 // broadcast inside it) and the final node's operator protocol
-// (operator.go) in its mux.
+// (operator.go) in its mux, and its chain (chain.go), which the
+// broadcast's block type checks against.
 type Machine struct {
 	*discovery.Node
-	cfg   MachineConfig
-	relay *transactions.Relay
-	items *itemLog // the newest items delivered, for the API
-	blobs int      // items delivered: the relay's broadcast counts txs too
+	cfg    MachineConfig
+	relay  *transactions.Relay
+	ledger *ledger
+	items  *itemLog // the newest items delivered, for the API
+	blobs  int      // items delivered: the relay's broadcast counts txs too
 	// txChanges counts what changed the mempool, so that the node
 	// saves it only when it changed.
 	txChanges uint64
@@ -89,16 +95,23 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 	if cfg.Lab.Policy != nil {
 		bc.Policy = cfg.Lab.Policy
 	}
-	bc.Types = []broadcast.ItemType{Blob} // the relay adds its txs
+	state := transactions.NewState(cfg.Chain, cfg.Genesis)
+	lg, err := newLedger(state, cfg.Lab.Retarget)
+	if err != nil {
+		return nil, err
+	}
+	// The relay adds its transactions' type.
+	bc.Types = []broadcast.ItemType{Blob, blockType(lg.check)}
 	rl, err := transactions.NewRelay(transactions.RelayConfig{
 		Chain:     cfg.Chain,
-		State:     transactions.NewState(cfg.Chain, cfg.Genesis),
+		State:     state, // the chain's: blocks change it
 		Broadcast: bc,
 		Mempool:   transactions.MempoolConfig{Select: cfg.Lab.Select},
 	}, r)
 	if err != nil {
 		return nil, err
 	}
+	lg.pool = rl.Mempool()
 	nc := discovery.NodeConfig{
 		Conn: discovery.ConnConfig{
 			Self:           cfg.Self,
@@ -123,7 +136,7 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 	op.cm = n.ConnManager()
 	rl.SetScorer(n.ConnManager().Table()) // bad input costs points
 	cfg.OutboundTarget = target
-	return &Machine{Node: n, cfg: cfg, relay: rl,
+	return &Machine{Node: n, cfg: cfg, relay: rl, ledger: lg,
 		items: newItemLog(maxItemLog)}, nil
 }
 
@@ -134,7 +147,8 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 // transaction the API submitted with what the relay said of it.
 func (m *Machine) Handle(now time.Time, ev simulation.Event) []simulation.Action {
 	sub, ev := unwrapSubmit(ev)
-	out := m.Node.Handle(now, ev)
+	m.ledger.now = now
+	out := m.handle(now, ev)
 	for _, a := range out {
 		e, ok := a.(simulation.Emit)
 		if !ok {
@@ -157,12 +171,27 @@ func (m *Machine) Handle(now time.Time, ev simulation.Event) []simulation.Action
 				sub.reply <- v.Err
 				sub = nil
 			}
-		case transactions.Dropped:
-			m.txChanges++
+		case transactions.Dropped, BlockConnected:
+			m.txChanges++ // a block takes its transactions out
 		}
 	}
 	if sub != nil { // the relay answers every Submit: this is a bug
 		sub.reply <- errNoAnswer
+	}
+	return out
+}
+
+// handle is the mux's Handle, with what the ledger did, and the blocks
+// it connected from aside published, to relay.
+func (m *Machine) handle(now time.Time, ev simulation.Event) []simulation.Action {
+	out := append(m.Node.Handle(now, ev), m.ledger.takeOut()...)
+	for len(m.ledger.republish) > 0 {
+		it := m.ledger.republish[0]
+		m.ledger.republish = m.ledger.republish[1:]
+		pub := simulation.Local{Value: discovery.Input{To: transactions.Name,
+			Value: broadcast.Publish{Item: it}}}
+		out = append(out, m.Node.Handle(now, pub)...)
+		out = append(out, m.ledger.takeOut()...)
 	}
 	return out
 }
@@ -181,12 +210,18 @@ func (m *Machine) OutboundTarget() int { return m.cfg.OutboundTarget }
 // only the program running it knows (its API address, start, name).
 // Only the loop may call it: it reads the machine.
 func (m *Machine) Status(now time.Time) api.Status {
+	tip := m.ledger.chain.TipHeader()
 	s := api.Status{
 		Listen:         string(m.ConnManager().Self()),
 		OutboundTarget: m.cfg.OutboundTarget,
 		Bans:           len(m.Bans(now)),
 		Items:          m.blobs,
 		Mempool:        m.relay.Mempool().Len(),
+		Height:         m.ledger.chain.Height(),
+		Tip:            m.ledger.chain.Tip().String(),
+		TipTime:        tip.Timestamp(),
+		LastInterval:   m.ledger.lastInterval().Seconds(),
+		Aside:          len(m.ledger.aside),
 	}
 	for _, p := range m.Peers() {
 		switch p.Kind {

@@ -43,7 +43,10 @@ type Node struct {
 	cookie   string // the cookie file's path
 	started  time.Time
 	saveSoon chan struct{} // a ban or new anchors: save them now
-	ran      bool
+	// tipChanged tells the miner of a new tip, from onEmit: room for
+	// one, since one is as good as many.
+	tipChanged chan struct{}
+	ran        bool
 }
 
 // New opens what a node needs (its database, its two listeners, its
@@ -55,7 +58,8 @@ func New(cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, log: cfg.Logger, hub: api.NewHub(), saveSoon: make(chan struct{}, 1)}
+	n := &Node{cfg: cfg, log: cfg.Logger, hub: api.NewHub(), saveSoon: make(chan struct{}, 1),
+		tipChanged: make(chan struct{}, 1)}
 	defer func() {
 		if err != nil {
 			n.close()
@@ -99,7 +103,14 @@ func New(cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	restored := restore(n.machine, old.mempool, n.started)
+	height, err := restoreChain(n.db, n.machine, n.started)
+	if err != nil {
+		if errors.Is(err, store.ErrCorrupt) {
+			return nil, fmt.Errorf("%w; move the file away to start this node afresh", err)
+		}
+		return nil, fmt.Errorf("%w (a --lab 09 retarget that disagrees with the one that mined them? run without it, or give this node another --datadir)", err)
+	}
+	restored := restore(n.machine, old.mempool, n.started) // on the chain's state
 	if n.real, err = n.driver(self); err != nil {
 		return nil, err
 	}
@@ -115,7 +126,7 @@ func New(cfg Config) (_ *Node, err error) {
 	}
 	n.log.Info("node ready", "listen", self, "api", n.apiLn.Addr(), "datadir", cfg.DataDir,
 		"book", len(old.book), "bans", len(old.bans), "anchors", len(old.anchors), "seeds", len(seeds),
-		"mempool", restored)
+		"height", height, "mempool", restored, "mine", cfg.Mine)
 	return n, nil
 }
 
@@ -179,6 +190,13 @@ func (n *Node) Run(ctx context.Context) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	var apiErr error
+	if n.cfg.Mine {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.mine(ctx)
+		}()
+	}
 	wg.Add(2)
 	go func() {
 		defer wg.Done()

@@ -7,6 +7,7 @@ import (
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
 	transactions "peerchain/chapters/07-transactions"
+	blocks "peerchain/chapters/08-blocks"
 	"peerchain/final/store"
 )
 
@@ -127,6 +128,35 @@ func save(s *store.Store, sv saved) error {
 		if err := s.SaveMempool(sv.mempool); err != nil {
 			return fmt.Errorf("save mempool: %w", err)
 		}
+	}
+	return nil
+}
+
+// restoreChain connects the blocks the store kept to a new machine's
+// chain, every rule checked again, and returns the height it reached.
+// Only its owner, before the loop runs, may call it.
+func restoreChain(s *store.Store, m *Machine, now time.Time) (uint64, error) {
+	err := s.LoadChain(func(height uint64, hash [32]byte, raw []byte) error {
+		b, err := blocks.ParseBlock(raw)
+		if err != nil {
+			return fmt.Errorf("%w: %s: block at height %d: %v", store.ErrCorrupt, s.Path(), height, err)
+		}
+		if b.Hash() != hash {
+			return fmt.Errorf("%w: %s: block at height %d hashes to %s, stored as %s",
+				store.ErrCorrupt, s.Path(), height, b.Hash(), blocks.Hash(hash))
+		}
+		if err := m.ledger.restore(b, now); err != nil {
+			return fmt.Errorf("%s: stored block %s at height %d: %w", s.Path(), b.Hash().Short(), height, err)
+		}
+		return nil
+	})
+	return m.ledger.chain.Height(), err
+}
+
+// saveBlock writes a block the chain connected to the store.
+func saveBlock(s *store.Store, c BlockConnected) error {
+	if err := s.SaveBlock(c.Height, c.Block.Hash(), c.Raw); err != nil {
+		return fmt.Errorf("save block: %w", err)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	discovery "peerchain/chapters/05-discovery"
 	transactions "peerchain/chapters/07-transactions"
+	pow "peerchain/chapters/09-pow"
 	"peerchain/final/devnet"
 	"peerchain/final/node"
 )
@@ -28,6 +29,9 @@ const (
 	// transfers (a mempool's limit of one sender) last about a quarter
 	// of an hour before there are blocks to mine them.
 	defaultTxRate = 1
+	// defaultMiners is one: with two, blocks found at once fork the
+	// network, and nothing before chapter 10 chooses between branches.
+	defaultMiners = 1
 )
 
 var devnetCommand = &cli.Command{
@@ -60,6 +64,8 @@ var devnetCommand = &cli.Command{
 			Usage: "publish a test item at a random node every `D` (0: never)"},
 		&cli.Float64Flag{Name: "tx-rate", EnvVars: []string{"PEERCHAIN_TX_RATE"}, Value: defaultTxRate,
 			Usage: "send `N` test transfers a second between the devnet's wallets, each at a random node (0: none)"},
+		&cli.IntFlag{Name: "miners", EnvVars: []string{"PEERCHAIN_MINERS"}, Value: defaultMiners,
+			Usage: "how many nodes mine, from node0 up, each on one thread (0: none)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"PEERCHAIN_QUIET"},
 			Usage: "show the summary and the devnet's own events, not the nodes' log lines"},
 		labFlag, logJSONFlag, noColorFlag,
@@ -82,6 +88,9 @@ func runDevnet(c *cli.Context) error {
 	}
 	if r := c.Float64("tx-rate"); r < 0 || r > devnet.MaxTxRate {
 		return fmt.Errorf("--tx-rate %v: want 0 (none) to %d transfers a second", r, devnet.MaxTxRate)
+	}
+	if m := c.Int("miners"); m < 0 || m > c.Int("nodes") {
+		return fmt.Errorf("--miners %d: want 0 to %d, the nodes there are", m, c.Int("nodes"))
 	}
 	if _, err := lab(c.StringSlice("lab")); err != nil {
 		return err // say so once, not once a node
@@ -111,6 +120,13 @@ func runDevnet(c *cli.Context) error {
 	p := newPrinter(out, isTerminal(out), c.Int("nodes"), c.Bool("quiet"))
 	start := time.Now()
 	p.note(fmt.Sprintf("devnet: %d nodes in %s; Ctrl-C stops them", c.Int("nodes"), dir))
+	if m := c.Int("miners"); m > 0 {
+		p.note(fmt.Sprintf("devnet: %d of them mine (node0 up), paying wallets 1 to %d; blocks every %v once the difficulty settles",
+			m, devnet.MinerWallet(m-1), pow.DevNetParams.TargetSpacing))
+	}
+	if c.Int("miners") > 1 {
+		p.note("devnet: two blocks at once split the network for good until chapter 10's fork choice: watch the TIP column")
+	}
 	if labs := c.StringSlice("lab"); len(labs) > 0 {
 		p.note("devnet: every node runs your code of chapters " + strings.Join(labs, ", "))
 	}
@@ -131,7 +147,7 @@ func runDevnet(c *cli.Context) error {
 		return rows
 	}
 	res, err := devnet.Run(c.Context, devnet.Config{
-		Nodes: c.Int("nodes"), Dir: dir, Binary: bin, NodeArgs: nodeArgs,
+		Nodes: c.Int("nodes"), Dir: dir, Binary: bin, NodeArgs: nodeArgs, Miners: c.Int("miners"),
 		Restart: c.Bool("restart"), Grace: c.Duration("grace"), Poll: c.Duration("poll"),
 		ItemsEvery: c.Duration("items-every"), TxRate: c.Float64("tx-rate"),
 		OnLine: func(i int, line string) { p.line(i, devnet.Name(i), line) },

@@ -11,9 +11,12 @@ import (
 
 	broadcast "peerchain/chapters/06-broadcast"
 	transactions "peerchain/chapters/07-transactions"
+	blocks "peerchain/chapters/08-blocks"
+	pow "peerchain/chapters/09-pow"
 	labdisc "peerchain/exercises/05-discovery"
 	labbc "peerchain/exercises/06-broadcast"
 	labtx "peerchain/exercises/07-transactions"
+	labpow "peerchain/exercises/09-pow"
 	"peerchain/final/node"
 	"peerchain/tools/exercise"
 )
@@ -43,6 +46,13 @@ var nodeLabs = []nodeLab{
 	{chapter: "07", what: "your Select from exercises/07-transactions",
 		try:   func() { labtx.Select(nil, transactions.Limit{}) },
 		apply: func(l *node.Lab) { l.Select = labtx.Select }},
+	{chapter: "09", what: "your NextWorkRequired from exercises/09-pow",
+		try: func() {
+			c, _ := blocks.NewChain(blocks.ChainConfig{Network: blocks.DevNet,
+				State: transactions.NewState(blocks.DevNet.Magic, nil)})
+			labpow.NextWorkRequired(pow.DevNetParams, c)
+		},
+		apply: func(l *node.Lab) { l.Retarget = labpow.NextWorkRequired }},
 }
 
 var labFlag = &cli.StringSliceFlag{Name: "lab", EnvVars: []string{"PEERCHAIN_LAB"},

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	discovery "peerchain/chapters/05-discovery"
+	transactions "peerchain/chapters/07-transactions"
 	"peerchain/final/devnet"
 	"peerchain/final/node"
 )
@@ -57,11 +58,28 @@ var nodeCommand = &cli.Command{
 			Usage: "a `NAME` for the node in its status and logs"},
 		&cli.BoolFlag{Name: "watch-stdin", EnvVars: []string{"PEERCHAIN_WATCH_STDIN"},
 			Usage: "stop when standard input closes (the devnet's children do, so none outlives it)"},
+		&cli.BoolFlag{Name: "mine", EnvVars: []string{"PEERCHAIN_MINE"},
+			Usage: "mine blocks on the tip, with the mempool's best-paying transactions"},
+		&cli.StringFlag{Name: "mine-to", EnvVars: []string{"PEERCHAIN_MINE_TO"},
+			Usage: "the `ADDRESS` the mined blocks pay (peerchain wallet address)"},
+		&cli.IntFlag{Name: "mine-threads", EnvVars: []string{"PEERCHAIN_MINE_THREADS"}, Value: 1,
+			Usage: "mine on `N` threads (at most " + strconv.Itoa(node.MaxMineThreads) + ")"},
 		labFlag, logJSONFlag, noColorFlag,
 	},
 	Action: func(c *cli.Context) error {
 		if c.NArg() > 0 {
 			return fmt.Errorf("node takes no arguments, only flags: did you mean --seed %s?", c.Args().First())
+		}
+		var mineTo transactions.Address
+		if s := c.String("mine-to"); s != "" {
+			a, err := transactions.ParseAddress(s)
+			if err != nil {
+				return fmt.Errorf("--mine-to: %w", err)
+			}
+			mineTo = a
+		}
+		if c.Int("mine-threads") < 1 {
+			return fmt.Errorf("--mine-threads %d: want 1 to %d", c.Int("mine-threads"), node.MaxMineThreads)
 		}
 		l, err := lab(c.StringSlice("lab"))
 		if err != nil {
@@ -72,7 +90,7 @@ var nodeCommand = &cli.Command{
 			APIPublic: c.Bool("api-public"), Seeds: c.StringSlice("seed"),
 			OutboundTarget: c.Int("outbound"), MaxInbound: c.Int("max-inbound"), SeedTimeout: c.Duration("seed-timeout"),
 			Name: c.String("name"), Logger: newLogger(c, c.App.Writer, c.String("name")),
-			Lab: l,
+			Lab: l, Mine: c.Bool("mine"), MineTo: mineTo, MineThreads: c.Int("mine-threads"),
 		})
 		if err != nil {
 			return err

@@ -1,0 +1,306 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	wire "peerchain/chapters/02-wire"
+	simulation "peerchain/chapters/04-simulation"
+	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
+	blocks "peerchain/chapters/08-blocks"
+	pow "peerchain/chapters/09-pow"
+)
+
+// The ledger's tests run on devnet blocks mined once, kept in
+// blockFixture: mining one at the devnet's genesis bits takes about a
+// million hashes, too slow for every run under -race. Make them again
+// with
+//
+//	go test ./final/node -run TestMakeBlockFixture -update-blocks
+var updateBlocks = flag.Bool("update-blocks", false, "mine the ledger tests' blocks again")
+
+const blockFixture = "testdata/devnet_blocks.hex"
+
+// fixtureTx is the transfer block 3 of the fixture holds.
+var fixtureTx = transfer(1, 2, 5_000, 300, 0, "fixture")
+
+// fixture is the mined blocks: main[0] is height 1, and side is
+// another block at height 1.
+type fixture struct {
+	main []*blocks.Block
+	side *blocks.Block
+}
+
+// fixtureTime is when the fixture's blocks are dated: a minute apart
+// from genesis, so that any clock after 2026 takes them.
+func fixtureTime(height uint64) time.Time {
+	return blocks.DevNet.Genesis.Header.Timestamp().Add(time.Duration(height) * time.Minute)
+}
+
+func TestMakeBlockFixture(t *testing.T) {
+	if !*updateBlocks {
+		t.Skip("run with -update-blocks to mine the fixture again")
+	}
+	l := newTestLedger(t)
+	mine := func(txs []*transactions.Tx, extra string) *blocks.Block {
+		height := l.chain.Height() + 1
+		b := blocks.NewBlock(l.chain, DevnetKey(1).Address(), txs, fixtureTime(height),
+			pow.NextWorkRequired(l.params, l.chain))
+		b.Coinbase.Extra = []byte(extra)
+		b.Header.MerkleRoot, _ = b.ComputeMerkleRoot()
+		now := func() time.Time { return fixtureTime(height) }
+		_, err := pow.MineBlock(context.Background(), b, pow.Config{Threads: 1, Now: now})
+		require.NoError(t, err)
+		return b
+	}
+	var lines []string
+	add := func(b *blocks.Block) {
+		raw, err := b.Bytes()
+		require.NoError(t, err)
+		lines = append(lines, hex.EncodeToString(raw))
+	}
+	side := mine(nil, "side")
+	for height := 1; height <= 6; height++ {
+		var txs []*transactions.Tx
+		if height == 3 {
+			txs = []*transactions.Tx{fixtureTx}
+		}
+		b := mine(txs, "main")
+		l.now = fixtureTime(uint64(height))
+		require.NoError(t, l.connectOne(b))
+		add(b)
+	}
+	add(side)
+	require.NoError(t, os.WriteFile(blockFixture, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+}
+
+// loadFixture reads the fixture's blocks.
+func loadFixture(t *testing.T) fixture {
+	t.Helper()
+	f, err := os.Open(blockFixture)
+	require.NoError(t, err)
+	defer f.Close()
+	var all []*blocks.Block
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 4<<20)
+	for sc.Scan() {
+		raw, err := hex.DecodeString(sc.Text())
+		require.NoError(t, err)
+		b, err := blocks.ParseBlock(raw)
+		require.NoError(t, err)
+		all = append(all, b)
+	}
+	require.NoError(t, sc.Err())
+	require.Len(t, all, 7, "six blocks of the main chain, then the side block")
+	return fixture{main: all[:6], side: all[6]}
+}
+
+// newTestLedger is a ledger on the devnet's genesis, with a mempool.
+func newTestLedger(t *testing.T) *ledger {
+	t.Helper()
+	state := transactions.NewState(wire.DevNet, DevnetGenesis())
+	l, err := newLedger(state, nil)
+	require.NoError(t, err)
+	l.pool, err = transactions.NewMempool(transactions.MempoolConfig{Chain: wire.DevNet}, state)
+	require.NoError(t, err)
+	l.now = fixtureTime(100)
+	return l
+}
+
+// offer hands the ledger a block as the broadcast does.
+func offer(t *testing.T, l *ledger, b *blocks.Block) error {
+	t.Helper()
+	raw, err := b.Bytes()
+	require.NoError(t, err)
+	return l.check(broadcast.ID(b.Hash()), raw)
+}
+
+// emitted is the values the ledger emitted since it was last asked.
+func emitted(t *testing.T, l *ledger) []any {
+	t.Helper()
+	var out []any
+	for _, a := range l.takeOut() {
+		e, ok := a.(simulation.Emit)
+		require.True(t, ok, "the ledger only emits: %T", a)
+		out = append(out, e.Value)
+	}
+	return out
+}
+
+func TestLedgerConnects(t *testing.T) {
+	fx := loadFixture(t)
+	l := newTestLedger(t)
+	_, err := l.pool.Add(fixtureTx, l.now)
+	require.NoError(t, err)
+	payee := DevnetKey(2).Address()
+	before := l.chain.State().Account(payee).Balance
+
+	for i, b := range fx.main {
+		require.NoError(t, offer(t, l, b), "block %d", i+1)
+		out := emitted(t, l)
+		require.Len(t, out, 1)
+		assert.Equal(t, BlockConnected{Block: b, Height: uint64(i + 1), Raw: mustBytes(t, b)}, out[0])
+	}
+	assert.Equal(t, uint64(6), l.chain.Height())
+	assert.Equal(t, fx.main[5].Hash(), l.chain.Tip())
+	assert.Equal(t, before+fixtureTx.Amount, l.chain.State().Account(payee).Balance,
+		"block 3's transfer is applied")
+	assert.Equal(t, 0, l.pool.Len(), "the mined transfer left the mempool")
+	assert.Len(t, l.recent, 6)
+	assert.Equal(t, l.now.Sub(l.now), l.lastInterval(), "both connected at one moment")
+
+	require.NoError(t, offer(t, l, fx.main[2]), "a block on the chain already is no fault")
+	assert.Empty(t, emitted(t, l))
+	assert.Equal(t, uint64(6), l.chain.Height())
+}
+
+func mustBytes(t *testing.T, b *blocks.Block) []byte {
+	t.Helper()
+	raw, err := b.Bytes()
+	require.NoError(t, err)
+	return raw
+}
+
+// TestLedgerOutOfOrder: a block whose parent has not come is kept
+// aside and declined; when the parent comes, both connect, and the
+// child is published again, to relay.
+func TestLedgerOutOfOrder(t *testing.T) {
+	fx := loadFixture(t)
+	l := newTestLedger(t)
+	for _, b := range []*blocks.Block{fx.main[2], fx.main[1]} {
+		err := offer(t, l, b)
+		require.ErrorIs(t, err, broadcast.ErrDeclined)
+		assert.ErrorContains(t, err, "kept aside")
+	}
+	assert.Equal(t, []any{
+		BlockAside{Hash: fx.main[2].Hash(), Parent: fx.main[1].Hash()},
+		BlockAside{Hash: fx.main[1].Hash(), Parent: fx.main[0].Hash()},
+	}, emitted(t, l))
+	assert.Equal(t, uint64(0), l.chain.Height())
+
+	require.NoError(t, offer(t, l, fx.main[0]))
+	assert.Equal(t, uint64(3), l.chain.Height())
+	assert.Empty(t, l.aside)
+	require.Len(t, l.republish, 2)
+	assert.Equal(t, broadcast.ID(fx.main[1].Hash()), l.republish[0].ID)
+	assert.Equal(t, broadcast.ID(fx.main[2].Hash()), l.republish[1].ID)
+	assert.Equal(t, mustBytes(t, fx.main[2]), l.republish[1].Data)
+	for _, it := range l.republish {
+		require.NoError(t, l.check(it.ID, it.Data), "a republished block is ours")
+	}
+}
+
+// TestLedgerSide: a valid block of another branch is kept aside,
+// declined, once; the bound drops the oldest kept.
+func TestLedgerSide(t *testing.T) {
+	fx := loadFixture(t)
+	l := newTestLedger(t)
+	require.NoError(t, offer(t, l, fx.main[0]))
+	l.takeOut()
+	for range 2 {
+		require.ErrorIs(t, offer(t, l, fx.side), broadcast.ErrDeclined)
+	}
+	assert.Equal(t, []any{BlockAside{Hash: fx.side.Hash(), Parent: blocks.DevNet.Genesis.Hash()}},
+		emitted(t, l), "kept once")
+	assert.Equal(t, uint64(1), l.chain.Height(), "the first block seen stays the tip")
+
+	l.maxAside = 2
+	for _, b := range fx.main[3:6] {
+		require.ErrorIs(t, offer(t, l, b), broadcast.ErrDeclined)
+	}
+	assert.Len(t, l.aside, 2)
+	assert.Equal(t, []blocks.Hash{fx.main[4].Hash(), fx.main[5].Hash()}, l.order,
+		"the side block and block 4 went, the oldest")
+}
+
+// TestLedgerRefuses: a block that breaks a rule is an error the
+// broadcast scores (it does not wrap ErrDeclined), and changes
+// nothing; one dated too far ahead of the clock is only declined.
+func TestLedgerRefuses(t *testing.T) {
+	fx := loadFixture(t)
+	b1 := fx.main[0]
+	// tampered is b1 changed by f, under the ID of what it is now.
+	tampered := func(f func(b *blocks.Block)) (broadcast.ID, []byte) {
+		c := *b1
+		c.Txs = append([]*transactions.Tx(nil), b1.Txs...)
+		f(&c)
+		return broadcast.ID(c.Hash()), mustBytes(t, &c)
+	}
+	richID, rich := tampered(func(b *blocks.Block) { b.Coinbase.Amount++ })
+	luckyID, lucky := tampered(func(b *blocks.Block) { b.Header.Nonce++ })
+	tests := []struct {
+		name     string
+		id       broadcast.ID
+		data     []byte
+		now      time.Time
+		want     error
+		declined bool
+	}{
+		{name: "not a block", id: broadcast.ID(b1.Hash()), data: []byte("hello"), want: blocks.ErrBlockDecode},
+		{name: "sent under another ID", id: broadcast.ID(fx.side.Hash()), data: mustBytes(t, b1),
+			want: broadcast.ErrItemID},
+		{name: "coinbase pays more", id: richID, data: rich, want: blocks.ErrBadMerkleRoot},
+		{name: "nonce changed: no proof of work", id: luckyID, data: lucky, want: pow.ErrHighHash},
+		{name: "too far ahead of the clock", id: broadcast.ID(b1.Hash()), data: mustBytes(t, b1),
+			now: fixtureTime(1).Add(-blocks.MaxFutureBlockTime - time.Second), want: blocks.ErrTimeTooNew,
+			declined: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newTestLedger(t)
+			if !tt.now.IsZero() {
+				l.now = tt.now
+			}
+			err := l.check(tt.id, tt.data)
+			require.ErrorIs(t, err, tt.want)
+			assert.Equal(t, tt.declined, errors.Is(err, broadcast.ErrDeclined))
+			assert.Equal(t, uint64(0), l.chain.Height())
+			assert.Empty(t, l.aside)
+			assert.Empty(t, emitted(t, l))
+		})
+	}
+}
+
+// TestLedgerBadBits: a block whose bits are not the retarget's is
+// refused, with the lab's retarget as with the chapter's.
+func TestLedgerBadBits(t *testing.T) {
+	fx := loadFixture(t)
+	state := transactions.NewState(wire.DevNet, DevnetGenesis())
+	harder := func(p pow.Params, parent blocks.ChainView) uint32 { return 0x1d00ffff }
+	l, err := newLedger(state, harder)
+	require.NoError(t, err)
+	l.pool, err = transactions.NewMempool(transactions.MempoolConfig{Chain: wire.DevNet}, state)
+	require.NoError(t, err)
+	l.now = fixtureTime(100)
+	require.ErrorIs(t, offer(t, l, fx.main[0]), pow.ErrBadBits)
+	assert.False(t, errors.Is(offer(t, l, fx.main[0]), broadcast.ErrDeclined))
+}
+
+// TestLedgerTemplate: the template builds on the tip with the
+// mempool's transactions, and connects once mined.
+func TestLedgerTemplate(t *testing.T) {
+	fx := loadFixture(t)
+	l := newTestLedger(t)
+	for _, b := range fx.main[:2] {
+		require.NoError(t, offer(t, l, b))
+	}
+	_, err := l.pool.Add(fixtureTx, l.now)
+	require.NoError(t, err)
+	b, err := l.template(DevnetKey(3).Address(), fixtureTime(3))
+	require.NoError(t, err)
+	assert.Equal(t, l.chain.Tip(), b.Header.PrevBlock)
+	assert.Equal(t, uint64(3), b.Coinbase.Height)
+	assert.Equal(t, []*transactions.Tx{fixtureTx}, b.Txs)
+	assert.Equal(t, blocks.DevNet.SubsidyAt(3)+fixtureTx.Fee, b.Coinbase.Amount)
+}
