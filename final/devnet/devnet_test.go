@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/final/node"
 )
 
 func TestConfigCheck(t *testing.T) {
@@ -29,6 +31,8 @@ func TestConfigCheck(t *testing.T) {
 		{name: "a negative item interval", cfg: Config{Dir: "d", Binary: "b", ItemsEvery: -time.Second}, wantErr: "negative item interval"},
 		{name: "a negative transfer rate", cfg: Config{Dir: "d", Binary: "b", TxRate: -1}, wantErr: "-1 transfers a second: want 0 to 100"},
 		{name: "transfers too often", cfg: Config{Dir: "d", Binary: "b", TxRate: MaxTxRate + 1}, wantErr: "101 transfers a second"},
+		{name: "more miners than nodes", cfg: Config{Nodes: 3, Miners: 4, Dir: "d", Binary: "b"}, wantErr: "--miners 4: want 0 to 3"},
+		{name: "negative miners", cfg: Config{Miners: -1, Dir: "d", Binary: "b"}, wantErr: "--miners -1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +55,16 @@ func TestArgs(t *testing.T) {
 	assert.Equal(t, []string{"node", "--name", "node2", "--datadir", "/d/node2", "--listen", "127.0.0.1:0",
 		"--api", "127.0.0.1:0", "--seed-timeout", "1s", "--watch-stdin", "--no-color", "--seed", "127.0.0.1:7000", "--log-json"},
 		c.args(2, "127.0.0.1:0", "127.0.0.1:0", []string{"127.0.0.1:7000"}))
+
+	// The first Miners nodes mine, each paying its own devnet wallet.
+	c.Miners = 2
+	wallet2 := node.DevnetKey(2).Address().String()
+	assert.Equal(t, []string{"node", "--name", "node1", "--datadir", "/d/node1", "--listen", "127.0.0.1:0",
+		"--api", "127.0.0.1:0", "--seed-timeout", "1s", "--watch-stdin", "--no-color",
+		"--mine", "--mine-to", wallet2, "--mine-threads", "1", "--log-json"},
+		c.args(1, "127.0.0.1:0", "127.0.0.1:0", nil))
+	assert.NotContains(t, c.args(2, "127.0.0.1:0", "127.0.0.1:0", nil), "--mine", "node2 is no miner")
+	assert.Equal(t, 1, MinerWallet(10), "past the last wallet, the first again")
 }
 
 func TestWatchParent(t *testing.T) {

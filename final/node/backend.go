@@ -32,6 +32,7 @@ func (n *Node) Status(ctx context.Context) (api.Status, error) {
 	s.Name = n.cfg.Name
 	s.UserAgent = "/peerchain:0.1/"
 	s.Network = "devnet"
+	s.Mining = n.cfg.Mine
 	s.API = n.APIAddr()
 	s.Started = n.started.UTC().Truncate(time.Second)
 	s.Uptime = time.Since(n.started).Truncate(time.Second).String()
