@@ -120,9 +120,13 @@ func runDevnet(c *cli.Context) error {
 	p := newPrinter(out, isTerminal(out), c.Int("nodes"), c.Bool("quiet"))
 	start := time.Now()
 	p.note(fmt.Sprintf("devnet: %d nodes in %s; Ctrl-C stops them", c.Int("nodes"), dir))
-	if m := c.Int("miners"); m > 0 {
-		p.note(fmt.Sprintf("devnet: %d of them mine (node0 up), paying wallets 1 to %d; blocks every %v once the difficulty settles",
-			m, devnet.MinerWallet(m-1), pow.DevNetParams.TargetSpacing))
+	switch m := c.Int("miners"); {
+	case m == 1:
+		p.note(fmt.Sprintf("devnet: node0 mines, paying wallet 1; a block every %v once the difficulty settles",
+			pow.DevNetParams.TargetSpacing))
+	case m > 1:
+		p.note(fmt.Sprintf("devnet: %s to %s mine, paying wallets 1 to %d; a block every %v once the difficulty settles",
+			devnet.Name(0), devnet.Name(m-1), devnet.MinerWallet(m-1), pow.DevNetParams.TargetSpacing))
 	}
 	if c.Int("miners") > 1 {
 		p.note("devnet: two blocks at once split the network for good until chapter 10's fork choice: watch the TIP column")
