@@ -11,6 +11,8 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,6 +129,9 @@ func New(cfg Config) (*Server, error) {
 	s.route("POST", "/tx", s.auth(s.submitTx))
 	s.route("GET", "/mempool", s.mempool)
 	s.route("GET", "/accounts/{address}", s.account)
+	s.route("GET", "/blocks", s.blocks)
+	s.route("GET", "/blocks/{id}", s.block)
+	s.route("GET", "/headers", s.headers)
 	s.route("GET", "/events", s.events)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Errorf("no such endpoint: %s (the API is under %s/)", r.URL.Path, Version))
@@ -398,6 +403,46 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	answer(s, w, r, func(ctx context.Context) (Account, error) {
 		return s.cfg.Backend.Account(ctx, addr)
 	})
+}
+
+func (s *Server) blocks(w http.ResponseWriter, r *http.Request) {
+	answer(s, w, r, s.cfg.Backend.Blocks)
+}
+
+func (s *Server) block(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	answer(s, w, r, func(ctx context.Context) (Block, error) { return s.cfg.Backend.Block(ctx, id) })
+}
+
+// headers answers GET /headers?from=HEIGHT&count=N.
+func (s *Server) headers(w http.ResponseWriter, r *http.Request) {
+	from, count, err := headersQuery(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	answer(s, w, r, func(ctx context.Context) (Headers, error) {
+		return s.cfg.Backend.Headers(ctx, from, count)
+	})
+}
+
+// headersQuery reads from (default 0) and count (default
+// DefaultHeaders, 1 to MaxHeaders).
+func headersQuery(q url.Values) (from uint64, count int, err error) {
+	count = DefaultHeaders
+	if v := q.Get("from"); v != "" {
+		if from, err = strconv.ParseUint(v, 10, 64); err != nil {
+			return 0, 0, fmt.Errorf("headers: from=%q: want a height, a whole number from 0", v)
+		}
+	}
+	if v := q.Get("count"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxHeaders {
+			return 0, 0, fmt.Errorf("headers: count=%q: want 1 to %d", v, MaxHeaders)
+		}
+		count = n
+	}
+	return from, count, nil
 }
 
 // events streams what the node publishes, as server-sent events:

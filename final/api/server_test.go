@@ -38,7 +38,7 @@ func (f *fakeBackend) fail() error { f.mu.Lock(); defer f.mu.Unlock(); return f.
 func (f *fakeBackend) Status(context.Context) (Status, error) {
 	return Status{UserAgent: "/peerchain:0.1/", Network: "devnet", Listen: "127.0.0.1:7000",
 		Started: t0, Inbound: 1, Outbound: 2, OutboundTarget: 4, Book: Book{New: 3, Tried: 2}, Bans: 1, Items: 7,
-		Mempool: 2}, f.fail()
+		Mempool: 2, Height: 3, Tip: "00ab", TipTime: t0, LastInterval: 4.5, Mining: true}, f.fail()
 }
 func (f *fakeBackend) Peers(context.Context) ([]Peer, error) {
 	return []Peer{{ID: 1, Addr: "127.0.0.1:7001", Remote: "127.0.0.1:7001", Kind: "outbound", UserAgent: "/peerchain:0.1/", Since: t0}}, f.fail()
@@ -104,6 +104,32 @@ func (f *fakeBackend) Mempool(context.Context) (Mempool, error) {
 	txs[0] = Tx{ID: "ab", From: "pc1a", To: "pc1b", Amount: 5, Fee: 290, FeeRate: 2, Size: 145, Nonce: 3, Memo: `hi\n`}
 	return Mempool{Count: len(txs), Bytes: 145 * len(txs), Txs: txs}, f.fail()
 }
+// The fake's chain: genesis "00", then "01", the tip, at height 1.
+var fakeTip = BlockSummary{Hash: "01", Height: 1, PrevBlock: "00", Time: t0, Bits: "207fffff",
+	Nonce: 9, Txs: 0, Size: 120, Miner: "pc1m", Reward: 50}
+
+func (f *fakeBackend) Blocks(context.Context) (Blocks, error) {
+	return Blocks{Height: 1, Tip: "01", Blocks: []BlockSummary{fakeTip}}, f.fail()
+}
+func (f *fakeBackend) Block(_ context.Context, id string) (Block, error) {
+	switch id {
+	case "1", "01":
+		return Block{BlockSummary: fakeTip, Version: 1, MerkleRoot: "aa", Confirmations: 1,
+			Transactions: []Tx{}}, f.fail()
+	case "tip":
+		return Block{}, BadRequest(fmt.Errorf("block %q: want a height or a hash", id))
+	}
+	return Block{}, NotFound(fmt.Errorf("block %s is not on this node's chain", id))
+}
+func (f *fakeBackend) Headers(_ context.Context, from uint64, count int) (Headers, error) {
+	out := Headers{From: from, Height: 1, Headers: []Header{}}
+	for h := from; h <= 1 && len(out.Headers) < count; h++ {
+		out.Headers = append(out.Headers, Header{Hash: fmt.Sprintf("%02d", h), Height: h, Version: 1,
+			Time: t0, Bits: "207fffff", Hex: "00"})
+	}
+	return out, f.fail()
+}
+
 func (f *fakeBackend) Account(_ context.Context, addr string) (Account, error) {
 	if addr != "pc1a" {
 		return Account{}, BadRequest(fmt.Errorf("invalid address %q", addr))
@@ -145,7 +171,8 @@ func TestEndpoints(t *testing.T) {
 	}{
 		{name: "status", method: "GET", path: "/api/v1/status", wantCode: 200, wantJSON: `{"user_agent":"/peerchain:0.1/","network":"devnet",
 			"listen":"127.0.0.1:7000","api":"","started":"2025-03-01T12:00:00Z","uptime":"","inbound":1,"outbound":2,
-			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1,"items":7,"mempool":2}`},
+			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1,"items":7,"mempool":2,
+			"height":3,"tip":"00ab","tip_time":"2025-03-01T12:00:00Z","last_interval_s":4.5,"mining":true,"aside":0}`},
 		{name: "peers", method: "GET", path: "/api/v1/peers", wantCode: 200, wantJSON: `[{"id":1,"addr":"127.0.0.1:7001",
 			"remote":"127.0.0.1:7001","inbound":false,"kind":"outbound","user_agent":"/peerchain:0.1/","since":"2025-03-01T12:00:00Z","score":0}]`},
 		{name: "address book", method: "GET", path: "/api/v1/addrbook", wantCode: 200, wantJSON: `{"new":3,"tried":2}`},
@@ -155,8 +182,8 @@ func TestEndpoints(t *testing.T) {
 			wantJSON: `{"key":"127.0.0.1:7009","until":"2025-03-02T12:00:00Z","reason":"test"}`},
 		{name: "connect", method: "POST", path: "/api/v1/connect", auth: "Bearer " + token,
 			body: `{"addr":"127.0.0.1:7010"}`, wantCode: 202, wantJSON: `{"addr":"127.0.0.1:7010"}`},
-		{name: "an unknown path", method: "GET", path: "/api/v1/blocks", wantCode: 404,
-			wantJSON: `{"error":"no such endpoint: /api/v1/blocks (the API is under /api/v1/)"}`},
+		{name: "an unknown path", method: "GET", path: "/api/v1/blocx", wantCode: 404,
+			wantJSON: `{"error":"no such endpoint: /api/v1/blocx (the API is under /api/v1/)"}`},
 		{name: "a wrong method", method: "DELETE", path: "/api/v1/bans", wantCode: 405,
 			wantJSON: `{"error":"DELETE /api/v1/bans: method not allowed (allowed: GET, POST)"}`},
 		{name: "POST on a read-only path", method: "POST", path: "/api/v1/status", wantCode: 405,
@@ -671,4 +698,55 @@ func TestTransactions(t *testing.T) {
 			Nonce: 3, Memo: `hi\n`}, m.Txs[0])
 		assert.Contains(t, body, `"fee_rate": 2,`)
 	})
+}
+
+// TestChainEndpoints: the blocks, a block by height or hash, and the
+// headers, with the query's bounds.
+func TestChainEndpoints(t *testing.T) {
+	s, _ := newTestServer(t, &fakeBackend{})
+	tipJSON := `"hash":"01","height":1,"prev_block":"00","time":"2025-03-01T12:00:00Z","bits":"207fffff",
+		"nonce":9,"txs":0,"size":120,"miner":"pc1m","reward":50`
+	header := func(h int) string {
+		return fmt.Sprintf(`{"hash":"%02d","height":%d,"version":1,"prev_block":"","merkle_root":"",
+			"time":"2025-03-01T12:00:00Z","bits":"207fffff","nonce":0,"hex":"00"}`, h, h)
+	}
+	tests := []struct {
+		name     string
+		path     string
+		wantCode int
+		wantJSON string
+	}{
+		{name: "blocks", path: "/api/v1/blocks", wantCode: 200,
+			wantJSON: `{"height":1,"tip":"01","blocks":[{` + tipJSON + `}]}`},
+		{name: "a block by height", path: "/api/v1/blocks/1", wantCode: 200,
+			wantJSON: `{` + tipJSON + `,"version":1,"merkle_root":"aa","confirmations":1,"transactions":[]}`},
+		{name: "a block by hash", path: "/api/v1/blocks/01", wantCode: 200,
+			wantJSON: `{` + tipJSON + `,"version":1,"merkle_root":"aa","confirmations":1,"transactions":[]}`},
+		{name: "a block not on the chain", path: "/api/v1/blocks/7", wantCode: 404,
+			wantJSON: `{"error":"block 7 is not on this node's chain"}`},
+		{name: "not a block id", path: "/api/v1/blocks/tip", wantCode: 400,
+			wantJSON: `{"error":"block \"tip\": want a height or a hash"}`},
+		{name: "headers from genesis", path: "/api/v1/headers", wantCode: 200,
+			wantJSON: `{"from":0,"height":1,"headers":[` + header(0) + `,` + header(1) + `]}`},
+		{name: "headers from 1, one", path: "/api/v1/headers?from=1&count=1", wantCode: 200,
+			wantJSON: `{"from":1,"height":1,"headers":[` + header(1) + `]}`},
+		{name: "headers above the tip: none", path: "/api/v1/headers?from=5", wantCode: 200,
+			wantJSON: `{"from":5,"height":1,"headers":[]}`},
+		{name: "count 0", path: "/api/v1/headers?count=0", wantCode: 400,
+			wantJSON: `{"error":"headers: count=\"0\": want 1 to 2000"}`},
+		{name: "count over the bound", path: "/api/v1/headers?count=2001", wantCode: 400,
+			wantJSON: `{"error":"headers: count=\"2001\": want 1 to 2000"}`},
+		{name: "count not a number", path: "/api/v1/headers?count=ten", wantCode: 400,
+			wantJSON: `{"error":"headers: count=\"ten\": want 1 to 2000"}`},
+		{name: "from negative", path: "/api/v1/headers?from=-1", wantCode: 400,
+			wantJSON: `{"error":"headers: from=\"-1\": want a height, a whole number from 0"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, h, body := do(t, s.Handler(), "GET", tt.path, "", "")
+			assert.Equal(t, tt.wantCode, code)
+			assert.Equal(t, "application/json", h.Get("Content-Type"))
+			assert.JSONEq(t, tt.wantJSON, body)
+		})
+	}
 }

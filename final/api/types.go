@@ -49,6 +49,16 @@ type Backend interface {
 	// account and its pending transactions. An address that is not
 	// one is ErrBadRequest.
 	Account(ctx context.Context, addr string) (Account, error)
+	// Blocks is the tip and the newest blocks of the main chain, the
+	// tip first.
+	Blocks(ctx context.Context) (Blocks, error)
+	// Block is one block of the main chain, by its hash (reversed hex)
+	// or its height (decimal). An id that is neither is ErrBadRequest;
+	// a block not on the main chain, ErrNotFound.
+	Block(ctx context.Context, id string) (Block, error)
+	// Headers is up to count headers of the main chain from height
+	// from up; none when from is above the tip.
+	Headers(ctx context.Context, from uint64, count int) (Headers, error)
 }
 
 // Status is GET /api/v1/status.
