@@ -104,6 +104,7 @@ func (f *fakeBackend) Mempool(context.Context) (Mempool, error) {
 	txs[0] = Tx{ID: "ab", From: "pc1a", To: "pc1b", Amount: 5, Fee: 290, FeeRate: 2, Size: 145, Nonce: 3, Memo: `hi\n`}
 	return Mempool{Count: len(txs), Bytes: 145 * len(txs), Txs: txs}, f.fail()
 }
+
 // The fake's chain: genesis "00", then "01", the tip, at height 1.
 var fakeTip = BlockSummary{Hash: "01", Height: 1, PrevBlock: "00", Time: t0, Bits: "207fffff",
 	Nonce: 9, Txs: 0, Size: 120, Miner: "pc1m", Reward: 50}
