@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	blocks "peerchain/chapters/08-blocks"
 	"peerchain/final/api"
 	"peerchain/final/devnet"
 	"peerchain/final/node"
@@ -146,7 +147,8 @@ func alive(pid int) bool {
 func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 	t.Parallel() // each its own processes, ports and directory
 	const n = 5
-	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--items-every", "300ms", "--tx-rate", "10")
+	// No miner: its blocks would empty the mempools this test counts.
+	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--items-every", "300ms", "--tx-rate", "10", "--miners", "0")
 	ends := endpoints(t, dir, n)
 	eventually(t, "every node has a peer in each other node", 30*time.Second, func() bool {
 		for _, e := range ends {
@@ -170,7 +172,7 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 		return true
 	})
 	assert.Regexp(t, `node\d \* published item [0-9a-f]{64} \(\d+ bytes\)`, out.String())
-	row := regexp.MustCompile(`\nnode\d +\d+ +\d+ +\d+ +\d+/\d+ +\d+ +[1-9]\d* +[1-9]\d*  127\.0\.0\.1:\d+\n`)
+	row := regexp.MustCompile(`\nnode\d +\d+ +\d+ +\d+ +\d+/\d+ +\d+ +[1-9]\d* +[1-9]\d* +0 [0-9a-f]{8} +-  127\.0\.0\.1:\d+\n`)
 	eventually(t, "the summary counts each node's items and transactions", 10*time.Second, func() bool {
 		got := out.String()
 		return row.MatchString(got) && strings.Contains(got, "; items min ") &&
@@ -206,7 +208,7 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 func TestDevnetTransactionReachesEveryMempool(t *testing.T) {
 	t.Parallel() // each its own processes, ports and directory
 	const n = 3
-	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--tx-rate", "0", "--items-every", "0")
+	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--tx-rate", "0", "--items-every", "0", "--miners", "0")
 	ends := endpoints(t, dir, n)
 	eventually(t, "every node has a peer in each other node", 30*time.Second, func() bool {
 		for _, e := range ends {
@@ -354,6 +356,9 @@ func TestNodeCommand(t *testing.T) {
 		assert.Contains(t, got, "listen    "+e.Listen)
 		assert.Contains(t, got, "peers     0 (0 outbound of a target of 8, 0 inbound)")
 		assert.Contains(t, got, "items     0\n  mempool   0\n")
+		genesis := blocks.DevNet.Genesis.Hash().String()
+		assert.Contains(t, got, "  height    0, tip "+genesis[:12]+", mined 2026-01-01 00:00:00\n")
+		assert.Contains(t, got, "  mining    no\n  aside     0 valid blocks off the chain\n")
 	})
 	t.Run("status --json", func(t *testing.T) {
 		got, err := commandtest.Run(t, run, "peerchain", "status", "--api", e.API, "--json")
@@ -470,7 +475,7 @@ func TestSim(t *testing.T) {
 func TestSimSmallShowsTheTable(t *testing.T) {
 	out, err := commandtest.Run(t, run, "peerchain", "sim", "-n", "5", "--seeds", "1", "--seed-timeout", "1s")
 	require.NoError(t, err)
-	assert.Contains(t, out, "NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL  LISTEN\nnode0        4", "the devnet's table")
+	assert.Contains(t, out, "NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL  LISTEN\nnode0        4", "the devnet's table")
 	assert.Regexp(t, `  sim-4\nat \d+s: 5 of 5 nodes up, 5 ready; peers min 4, median 4, max 4`, out)
 }
 

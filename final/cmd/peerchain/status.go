@@ -105,6 +105,13 @@ func printStatus(w io.Writer, st api.Status, ps []api.Peer) {
 	fmt.Fprintf(w, "  peers     %d (%d outbound of a target of %d, %d inbound)\n", st.Peers(), st.Outbound, st.OutboundTarget, st.Inbound)
 	fmt.Fprintf(w, "  addrbook  %d new, %d tried\n  bans      %d\n", st.Book.New, st.Book.Tried, st.Bans)
 	fmt.Fprintf(w, "  items     %d\n  mempool   %d\n", st.Items, st.Mempool)
+	fmt.Fprintf(w, "  height    %d, tip %s, mined %s\n", st.Height, shortHash(st.Tip),
+		st.TipTime.UTC().Format(time.DateTime))
+	mining := "no"
+	if st.Mining {
+		mining = "yes"
+	}
+	fmt.Fprintf(w, "  mining    %s\n  aside     %d valid blocks off the chain\n", mining, st.Aside)
 	if len(ps) == 0 {
 		return
 	}
@@ -114,3 +121,7 @@ func printStatus(w io.Writer, st api.Status, ps []api.Peer) {
 			time.Since(p.Since).Truncate(time.Second))
 	}
 }
+
+// shortHash is a hash's first 12 hex digits: enough to tell blocks
+// apart on a screen, as block explorers shorten them.
+func shortHash(h string) string { return h[:min(len(h), 12)] }

@@ -32,8 +32,8 @@ type row struct {
 func summary(elapsed time.Duration, rows []row) []string {
 	var lines []string
 	if len(rows) <= maxTableRows {
-		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s %8s  %s",
-			"NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "MEMPOOL", "LISTEN"))
+		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s %8s %6s %-8s %8s  %s",
+			"NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "MEMPOOL", "HEIGHT", "TIP", "INTERVAL", "LISTEN"))
 		for _, r := range rows {
 			name := fmt.Sprintf("%-8s", r.name)
 			if r.paint != nil {
@@ -45,8 +45,9 @@ func summary(elapsed time.Duration, rows []row) []string {
 			}
 			s := r.status
 			book := fmt.Sprintf("%d/%d", s.Book.New, s.Book.Tried)
-			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d %8d  %s", name,
-				s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Mempool, s.Listen))
+			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d %8d %6d %-8s %8s  %s", name,
+				s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Mempool,
+				s.Height, s.Tip[:min(len(s.Tip), 8)], interval(s.LastInterval), s.Listen))
 		}
 	}
 	return append(lines, totals(elapsed, rows))
@@ -59,6 +60,8 @@ func summary(elapsed time.Duration, rows []row) []string {
 func totals(elapsed time.Duration, rows []row) string {
 	up, ready := 0, 0
 	var peers, items, pools []int
+	var heights []uint64
+	tips := map[string]bool{}
 	for _, r := range rows {
 		if !r.up {
 			continue
@@ -67,6 +70,8 @@ func totals(elapsed time.Duration, rows []row) string {
 		peers = append(peers, r.status.Peers())
 		items = append(items, r.status.Items)
 		pools = append(pools, r.status.Mempool)
+		heights = append(heights, r.status.Height)
+		tips[r.status.Tip] = true
 		if node.Ready(r.status, len(rows)) {
 			ready++
 		}
@@ -84,10 +89,27 @@ func totals(elapsed time.Duration, rows []row) string {
 		slices.Sort(pools)
 		line += fmt.Sprintf("; mempool min %d, max %d", pools[0], pools[len(pools)-1])
 	}
+	if slices.Max(append(heights, 0)) > 0 {
+		line += fmt.Sprintf("; height min %d, max %d", slices.Min(heights), slices.Max(heights))
+		if len(tips) == 1 {
+			line += ", tips agree"
+		} else {
+			line += fmt.Sprintf(", %d tips", len(tips))
+		}
+	}
 	if up > 0 && ready == len(rows) {
 		return color.GreenString("%s", line)
 	}
 	return line
+}
+
+// interval is a node's last block interval, in seconds: "-" before it
+// has one.
+func interval(seconds float64) string {
+	if seconds <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1fs", seconds)
 }
 
 // readyNote explains "ready" once, under the first summary.
