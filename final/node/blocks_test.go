@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -45,6 +46,9 @@ func TestBlocksRelayAndRestart(t *testing.T) {
 	a := startWith(t, Config{DataDir: dirA})
 	b := startWith(t, Config{DataDir: t.TempDir(), Seeds: []string{a.Listen()}})
 	eventually(t, "the nodes connect", 10*time.Second, func() bool { return status(t, b).Peers() == 1 })
+	sub, err := b.hub.Subscribe()
+	require.NoError(t, err)
+	defer sub.Close()
 
 	for _, i := range []int{0, 2, 1, 3, 4, 5} { // block 3 before block 2: kept aside
 		publishBlock(t, a, fx.main[i])
@@ -56,6 +60,23 @@ func TestBlocksRelayAndRestart(t *testing.T) {
 			return s.Height == 6 && s.Tip == tip
 		})
 	}
+
+	// Its event stream showed each block as it came, in height order.
+	var heights []uint64
+	for len(heights) < 6 {
+		select {
+		case e := <-sub.Events():
+			if e.Type != EventBlock {
+				continue
+			}
+			var got api.BlockSummary
+			require.NoError(t, json.Unmarshal(e.Data, &got))
+			heights = append(heights, got.Height)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("block events: %v, want 6", heights)
+		}
+	}
+	assert.Equal(t, []uint64{1, 2, 3, 4, 5, 6}, heights)
 
 	ctx := context.Background()
 	list, err := b.Blocks(ctx)

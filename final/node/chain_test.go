@@ -304,3 +304,27 @@ func TestLedgerTemplate(t *testing.T) {
 	assert.Equal(t, []*transactions.Tx{fixtureTx}, b.Txs)
 	assert.Equal(t, blocks.DevNet.SubsidyAt(3)+fixtureTx.Fee, b.Coinbase.Amount)
 }
+
+// FuzzLedgerCheck: whatever bytes a peer sends as a block, the check
+// does not panic, and connects only a block that extends the tip.
+func FuzzLedgerCheck(f *testing.F) {
+	raw, err := os.ReadFile(blockFixture)
+	require.NoError(f, err)
+	for line := range strings.Lines(string(raw)) {
+		b, err := hex.DecodeString(strings.TrimSpace(line))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l := newTestLedger(t)
+		id := broadcast.ID(blocks.DoubleSHA256(data[:min(len(data), blocks.HeaderSize)]))
+		err := l.check(id, data)
+		if err != nil {
+			assert.Equal(t, uint64(0), l.chain.Height())
+			return
+		}
+		assert.Equal(t, uint64(1), l.chain.Height())
+		assert.Equal(t, blocks.Hash(id), l.chain.Tip())
+	})
+}
