@@ -107,10 +107,13 @@ func loadFixture(t *testing.T) fixture {
 }
 
 // newTestLedger is a ledger on the devnet's genesis, with a mempool.
-func newTestLedger(t *testing.T) *ledger {
+func newTestLedger(t *testing.T) *ledger { return newTestLedgerWith(t, nil) }
+
+// newTestLedgerWith is newTestLedger with retarget next.
+func newTestLedgerWith(t *testing.T, next pow.RetargetFunc) *ledger {
 	t.Helper()
 	state := transactions.NewState(wire.DevNet, DevnetGenesis())
-	l, err := newLedger(state, nil)
+	l, err := newLedger(state, next)
 	require.NoError(t, err)
 	l.pool, err = transactions.NewMempool(transactions.MempoolConfig{Chain: wire.DevNet}, state)
 	require.NoError(t, err)
@@ -276,13 +279,8 @@ func TestLedgerRefuses(t *testing.T) {
 // refused, with the lab's retarget as with the chapter's.
 func TestLedgerBadBits(t *testing.T) {
 	fx := loadFixture(t)
-	state := transactions.NewState(wire.DevNet, DevnetGenesis())
 	harder := func(p pow.Params, parent blocks.ChainView) uint32 { return 0x1d00ffff }
-	l, err := newLedger(state, harder)
-	require.NoError(t, err)
-	l.pool, err = transactions.NewMempool(transactions.MempoolConfig{Chain: wire.DevNet}, state)
-	require.NoError(t, err)
-	l.now = fixtureTime(100)
+	l := newTestLedgerWith(t, harder)
 	require.ErrorIs(t, offer(t, l, fx.main[0]), pow.ErrBadBits)
 	assert.False(t, errors.Is(offer(t, l, fx.main[0]), broadcast.ErrDeclined))
 }
