@@ -406,12 +406,29 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) blocks(w http.ResponseWriter, r *http.Request) {
-	answer(s, w, r, s.cfg.Backend.Blocks)
+	answer(s, w, r, func(ctx context.Context) (Blocks, error) {
+		b, err := s.cfg.Backend.Blocks(ctx)
+		if len(b.Blocks) > MaxRecentBlocks {
+			b.Blocks = b.Blocks[:MaxRecentBlocks]
+		}
+		if b.Blocks == nil {
+			b.Blocks = []BlockSummary{}
+		}
+		return b, err
+	})
 }
 
+// block answers GET /blocks/{id}; the backend tells a height from a
+// hash.
 func (s *Server) block(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	answer(s, w, r, func(ctx context.Context) (Block, error) { return s.cfg.Backend.Block(ctx, id) })
+	answer(s, w, r, func(ctx context.Context) (Block, error) {
+		b, err := s.cfg.Backend.Block(ctx, id)
+		if b.Transactions == nil {
+			b.Transactions = []Tx{}
+		}
+		return b, err
+	})
 }
 
 // headers answers GET /headers?from=HEIGHT&count=N.
@@ -422,7 +439,14 @@ func (s *Server) headers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer(s, w, r, func(ctx context.Context) (Headers, error) {
-		return s.cfg.Backend.Headers(ctx, from, count)
+		h, err := s.cfg.Backend.Headers(ctx, from, count)
+		if len(h.Headers) > count {
+			h.Headers = h.Headers[:count]
+		}
+		if h.Headers == nil {
+			h.Headers = []Header{}
+		}
+		return h, err
 	})
 }
 

@@ -739,8 +739,18 @@ func TestChainEndpoints(t *testing.T) {
 			wantJSON: `{"error":"headers: count=\"2001\": want 1 to 2000"}`},
 		{name: "count not a number", path: "/api/v1/headers?count=ten", wantCode: 400,
 			wantJSON: `{"error":"headers: count=\"ten\": want 1 to 2000"}`},
+		{name: "count negative", path: "/api/v1/headers?count=-5", wantCode: 400,
+			wantJSON: `{"error":"headers: count=\"-5\": want 1 to 2000"}`},
+		{name: "count not whole", path: "/api/v1/headers?count=1.5", wantCode: 400,
+			wantJSON: `{"error":"headers: count=\"1.5\": want 1 to 2000"}`},
+		{name: "count in hex", path: "/api/v1/headers?count=0x10", wantCode: 400,
+			wantJSON: `{"error":"headers: count=\"0x10\": want 1 to 2000"}`},
 		{name: "from negative", path: "/api/v1/headers?from=-1", wantCode: 400,
 			wantJSON: `{"error":"headers: from=\"-1\": want a height, a whole number from 0"}`},
+		{name: "from not a number", path: "/api/v1/headers?from=tip", wantCode: 400,
+			wantJSON: `{"error":"headers: from=\"tip\": want a height, a whole number from 0"}`},
+		{name: "from over 64 bits", path: "/api/v1/headers?from=18446744073709551616", wantCode: 400,
+			wantJSON: `{"error":"headers: from=\"18446744073709551616\": want a height, a whole number from 0"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -748,6 +758,74 @@ func TestChainEndpoints(t *testing.T) {
 			assert.Equal(t, tt.wantCode, code)
 			assert.Equal(t, "application/json", h.Get("Content-Type"))
 			assert.JSONEq(t, tt.wantJSON, body)
+		})
+	}
+}
+
+// sprawlingBackend answers the chain calls with n of everything, more
+// than asked for or none at all (nil), to check the server's bounds.
+type sprawlingBackend struct {
+	fakeBackend
+	n int
+}
+
+func (b *sprawlingBackend) Blocks(context.Context) (Blocks, error) {
+	var out Blocks
+	for h := range b.n {
+		out.Blocks = append(out.Blocks, BlockSummary{Hash: fmt.Sprint(h)})
+	}
+	return out, nil
+}
+func (b *sprawlingBackend) Block(context.Context, string) (Block, error) {
+	return Block{BlockSummary: fakeTip}, nil // Transactions nil
+}
+func (b *sprawlingBackend) Headers(_ context.Context, from uint64, _ int) (Headers, error) {
+	out := Headers{From: from}
+	for h := range b.n {
+		out.Headers = append(out.Headers, Header{Hash: fmt.Sprint(h)})
+	}
+	return out, nil
+}
+
+// TestChainBounds: the server shows at most MaxRecentBlocks blocks and
+// count headers whatever the backend gives, and empty lists as [], not
+// null.
+func TestChainBounds(t *testing.T) {
+	tests := []struct {
+		name        string
+		n           int
+		path        string
+		wantBlocks  int
+		wantHeaders int
+		wantTxs     bool
+	}{
+		{name: "more blocks than shown", n: MaxRecentBlocks + 5, path: "/api/v1/blocks", wantBlocks: MaxRecentBlocks},
+		{name: "no blocks", n: 0, path: "/api/v1/blocks", wantBlocks: 0},
+		{name: "more headers than asked", n: 10, path: "/api/v1/headers?count=3", wantHeaders: 3},
+		{name: "no headers", n: 0, path: "/api/v1/headers", wantHeaders: 0},
+		{name: "a block without transactions", path: "/api/v1/blocks/1", wantTxs: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newTestServer(t, &sprawlingBackend{n: tt.n})
+			code, _, body := do(t, s.Handler(), "GET", tt.path, "", "")
+			require.Equal(t, 200, code, body)
+			var got map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal([]byte(body), &got))
+			switch {
+			case tt.wantTxs:
+				assert.JSONEq(t, `[]`, string(got["transactions"]))
+			case strings.HasPrefix(tt.path, "/api/v1/blocks"):
+				var bs []BlockSummary
+				require.NoError(t, json.Unmarshal(got["blocks"], &bs))
+				assert.NotNil(t, bs, "blocks is [], not null")
+				assert.Len(t, bs, tt.wantBlocks)
+			default:
+				var hs []Header
+				require.NoError(t, json.Unmarshal(got["headers"], &hs))
+				assert.NotNil(t, hs, "headers is [], not null")
+				assert.Len(t, hs, tt.wantHeaders)
+			}
 		})
 	}
 }

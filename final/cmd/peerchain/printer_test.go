@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,4 +150,39 @@ func TestTransferTally(t *testing.T) {
 		assert.Equal(t, tt.wantShown, tally.count(tt.event), tt.name)
 	}
 	assert.Equal(t, "test transfers: 1 sent, 1 refused, 2 held back", tally.String())
+}
+
+func TestPrintStatus(t *testing.T) {
+	base := api.Status{Name: "node3", UserAgent: "/peerchain:0.1/", Network: "devnet", Uptime: "1m0s",
+		Listen: "127.0.0.1:7003", API: "127.0.0.1:8003", Outbound: 2, Inbound: 1, OutboundTarget: 8,
+		Book: api.Book{New: 4, Tried: 2}, Bans: 1, Items: 5, Mempool: 6}
+	head := "node3 /peerchain:0.1/, devnet network, up 1m0s\n" +
+		"  listen    127.0.0.1:7003\n  api       127.0.0.1:8003\n" +
+		"  peers     3 (2 outbound of a target of 8, 1 inbound)\n" +
+		"  addrbook  4 new, 2 tried\n  bans      1\n  items     5\n  mempool   6\n"
+	tip := "00002f1c9e4ab7d5" + strings.Repeat("0", 48)
+	tests := []struct {
+		name string
+		edit func(*api.Status)
+		want string
+	}{
+		{name: "a miner ahead of genesis", edit: func(s *api.Status) {
+			s.Height, s.Tip, s.Mining, s.Aside = 42, tip, true, 3
+			s.TipTime = time.Date(2026, 1, 1, 0, 3, 30, 0, time.FixedZone("CET", 3600))
+		}, want: "  height    42, tip 00002f1c9e4a, mined 2025-12-31 23:03:30\n" +
+			"  mining    yes\n  aside     3 valid blocks off the chain\n"},
+		{name: "a relay at genesis", edit: func(s *api.Status) {
+			s.Tip, s.TipTime = tip, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		}, want: "  height    0, tip 00002f1c9e4a, mined 2026-01-01 00:00:00\n" +
+			"  mining    no\n  aside     0 valid blocks off the chain\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := base
+			tt.edit(&st)
+			var out bytes.Buffer
+			printStatus(&out, st, nil)
+			assert.Equal(t, head+tt.want, out.String())
+		})
+	}
 }

@@ -54,9 +54,10 @@ func summary(elapsed time.Duration, rows []row) []string {
 }
 
 // totals is the summary's last line: how many nodes are up and ready,
-// the spread of their peer counts, and once there are items or
-// transactions, of what they hold: min below max is one still
-// spreading.
+// the spread of their peer counts, and once there are items,
+// transactions or blocks, of what they hold: min below max is one still
+// spreading. For blocks it adds how many tips the nodes have: more than
+// one is a block still spreading, or a fork.
 func totals(elapsed time.Duration, rows []row) string {
 	up, ready := 0, 0
 	var peers, items, pools []int
