@@ -1,6 +1,6 @@
 // Package api is the final node's HTTP JSON API, under /api/v1: what the
 // node knows (status, peers, address book, bans, items, mempool,
-// accounts), a server-sent-events stream of what it emits, and the calls
+// accounts, blocks, headers), a server-sent-events stream of what it emits, and the calls
 // that change it (ban, connect, publish an item, submit a transaction),
 // which need the token from the node's cookie file.
 //
