@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"testing"
 	"time"
@@ -111,7 +112,7 @@ func TestBlocksRelayAndRestart(t *testing.T) {
 	require.Len(t, hs.Headers, 2)
 	assert.Equal(t, tip, hs.Headers[1].Hash)
 	raw := fx.main[5].Header.Bytes()
-	assert.Len(t, hs.Headers[1].Hex, 2*len(raw))
+	assert.Equal(t, hex.EncodeToString(raw[:]), hs.Headers[1].Hex, "the header's 80 bytes")
 
 	a.halt(t)
 	again := startWith(t, Config{DataDir: dirA})
