@@ -45,7 +45,9 @@ var devnetCommand = &cli.Command{
 		"node chosen at random, through its API, and the ITEMS column shows it spread;\n" +
 		"--tx-rate times a second it sends a transfer between two of the devnet's\n" +
 		"funded wallets (their keys in DIR/wallets), and the MEMPOOL column shows it\n" +
-		"spread. Ctrl-C stops every node cleanly and prints a closing summary.",
+		"spread. The first --miners nodes mine (node0 by default): HEIGHT and TIP show\n" +
+		"each node's chain, INTERVAL the time between its last two blocks. Ctrl-C\n" +
+		"stops every node cleanly and prints a closing summary.",
 	Before: setColor,
 	Flags: []cli.Flag{
 		&cli.IntFlag{Name: "nodes", Aliases: []string{"n"}, EnvVars: []string{"PEERCHAIN_NODES"},

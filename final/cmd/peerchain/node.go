@@ -32,8 +32,9 @@ var nodeCommand = &cli.Command{
 	Name:  "node",
 	Usage: "run one node",
 	Description: "Runs a node until Ctrl-C: it listens for peers on --listen, asks the --seed\n" +
-		"nodes for addresses, keeps its address book and bans in --datadir, and serves\n" +
-		"its API on --api (GET /api/v1/status; see docs/final.md).\n\n" +
+		"nodes for addresses, keeps its address book, bans and chain in --datadir,\n" +
+		"mines with --mine, and serves its API on --api (GET /api/v1/status; see\n" +
+		"docs/final.md).\n\n" +
 		"   peerchain node --datadir /tmp/a --listen 127.0.0.1:7001 --api 127.0.0.1:8001\n" +
 		"   peerchain node --datadir /tmp/b --listen 127.0.0.1:7002 --api 127.0.0.1:8002 --seed 127.0.0.1:7001",
 	Before: setColor,
