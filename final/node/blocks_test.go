@@ -42,6 +42,7 @@ func publishBlock(t *testing.T, n *running, b *blocks.Block) {
 // another, out of order too; the API shows them; a restarted node has
 // its chain back from the store.
 func TestBlocksRelayAndRestart(t *testing.T) {
+	t.Parallel() // its own nodes, ports and directories
 	fx := loadFixture(t)
 	dirA := t.TempDir()
 	a := startWith(t, Config{DataDir: dirA})
@@ -127,6 +128,7 @@ func TestBlocksRelayAndRestart(t *testing.T) {
 // TestMinerMines: a mining node's height grows, and its blocks pay
 // the address it was given.
 func TestMinerMines(t *testing.T) {
+	t.Parallel()
 	to := DevnetKey(3).Address()
 	n := startWith(t, Config{DataDir: t.TempDir(), Mine: true, MineTo: to})
 	eventually(t, "two blocks mined", 60*time.Second, func() bool { return status(t, n).Height >= 2 })
