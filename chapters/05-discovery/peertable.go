@@ -54,6 +54,17 @@ type PeerInfo struct {
 // Inbound reports whether the peer dialed us.
 func (p PeerInfo) Inbound() bool { return p.Kind == Inbound }
 
+// BanAddr is the address a ban of the peer is kept under: where it
+// listens, or, for an inbound peer that did not say, the far end of its
+// connection, so that a peer cannot escape a ban, or make an empty one,
+// by keeping its address to itself.
+func (p PeerInfo) BanAddr() simulation.Addr {
+	if p.Addr == "" {
+		return p.Remote
+	}
+	return p.Addr
+}
+
 // Ban is one banned address.
 type Ban struct {
 	Key    string // BanKey of the address
@@ -123,7 +134,7 @@ func BanKey(a simulation.Addr) string {
 // add records a connected peer, with the score it left with before.
 func (t *PeerTable) add(now time.Time, p PeerInfo) *PeerInfo {
 	p.Since = now
-	if s, ok := t.strikes[BanKey(p.Addr)]; ok && now.Sub(s.at) < StrikeMemory {
+	if s, ok := t.strikes[BanKey(p.BanAddr())]; ok && now.Sub(s.at) < StrikeMemory {
 		p.Score = s.score
 	}
 	t.peers[p.ID] = &p
@@ -138,7 +149,7 @@ func (t *PeerTable) remove(now time.Time, id simulation.PeerID) (PeerInfo, bool)
 	}
 	delete(t.peers, id)
 	if p.Score > 0 && p.Score < BanThreshold {
-		t.strike(now, BanKey(p.Addr), p.Score)
+		t.strike(now, BanKey(p.BanAddr()), p.Score)
 	}
 	return *p, true
 }
@@ -199,11 +210,11 @@ func (t *PeerTable) Misbehaving(now time.Time, peer simulation.PeerID,
 	if before >= BanThreshold || p.Score < BanThreshold {
 		return nil // under the threshold, or banned already
 	}
-	ban := Ban{Key: BanKey(p.Addr), Until: now.Add(BanDuration), Reason: reason}
+	ban := Ban{Key: BanKey(p.BanAddr()), Until: now.Add(BanDuration), Reason: reason}
 	t.addBan(ban)
 	return []simulation.Action{
 		simulation.Disconnect{Peer: peer, Err: fmt.Errorf("%w: %s", ErrBanned, reason)},
-		simulation.Emit{Value: Banned{Addr: p.Addr, Until: ban.Until, Reason: reason}},
+		simulation.Emit{Value: Banned{Addr: p.BanAddr(), Until: ban.Until, Reason: reason}},
 	}
 }
 
@@ -221,7 +232,7 @@ func (t *PeerTable) Ban(now time.Time, a simulation.Addr, until time.Time,
 	t.addBan(ban)
 	var out []simulation.Action
 	for _, id := range slices.Sorted(maps.Keys(t.peers)) {
-		if BanKey(t.peers[id].Addr) == ban.Key {
+		if BanKey(t.peers[id].BanAddr()) == ban.Key {
 			out = append(out, simulation.Disconnect{Peer: id,
 				Err: fmt.Errorf("%w: %s", ErrBanned, reason)})
 		}

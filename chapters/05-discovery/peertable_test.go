@@ -119,6 +119,33 @@ func TestBansExpireAndPersist(t *testing.T) {
 	assert.Empty(t, restored.Bans(t0.Add(BanDuration)), "and forgotten")
 }
 
+// TestBanSilentPeer: an inbound peer that did not say where it listens
+// is banned under its connection's address, never under an empty key.
+func TestBanSilentPeer(t *testing.T) {
+	tests := []struct {
+		name    string
+		remote  simulation.Addr
+		wantKey string
+	}{
+		{name: "on the internet: its IP", remote: "203.0.113.9:51234", wantKey: "203.0.113.9"},
+		{name: "on loopback: the whole address", remote: "127.0.0.1:51234", wantKey: "127.0.0.1:51234"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := NewPeerTable(nil)
+			tab.add(t0, PeerInfo{ID: 7, Kind: Inbound, Remote: tt.remote})
+			acts := tab.Misbehaving(t0, 7, BanThreshold, "bad block")
+			require.Len(t, acts, 2)
+			assert.Equal(t, Banned{Addr: tt.remote, Until: t0.Add(BanDuration), Reason: "bad block"},
+				acts[1].(simulation.Emit).Value)
+			bans := tab.Bans(t0)
+			require.Len(t, bans, 1)
+			assert.Equal(t, tt.wantKey, bans[0].Key)
+			assert.True(t, tab.IsBanned(t0, tt.remote))
+		})
+	}
+}
+
 // TestPeerTableBounds: the ban list, a peer's reasons, and the scores of
 // peers that left are all bounded.
 func TestPeerTableBounds(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	peers "peerchain/chapters/03-peers"
 	broadcast "peerchain/chapters/06-broadcast"
 	transactions "peerchain/chapters/07-transactions"
 	blocks "peerchain/chapters/08-blocks"
@@ -171,4 +172,53 @@ func TestMineConfig(t *testing.T) {
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
+}
+
+// TestBadBlockFromAPeer: over real TCP, a peer that pushes a valid
+// block of another branch costs nothing and stays; one that then pushes
+// a block breaking a rule is banned, and the node, its chain and its
+// API go on.
+func TestBadBlockFromAPeer(t *testing.T) {
+	t.Parallel()
+	fx := loadFixture(t)
+	n := startWith(t, Config{DataDir: t.TempDir()})
+	publishBlock(t, n, fx.main[0])
+	eventually(t, "the node at height 1", 10*time.Second, func() bool { return status(t, n).Height == 1 })
+
+	reg, err := transactions.Registry()
+	require.NoError(t, err)
+	cfg := peers.DefaultConfig()
+	cfg.Registry, cfg.Nonce = reg, peers.RandomNonce()
+	p, err := peers.Dial(context.Background(), n.Listen(), cfg)
+	require.NoError(t, err)
+	defer p.Close()
+	eventually(t, "the node has its peer", 10*time.Second, func() bool { return status(t, n).Inbound == 1 })
+	push := func(b *blocks.Block, data []byte) {
+		require.NoError(t, p.Send(&broadcast.MsgItems{Items: []broadcast.Item{
+			{Type: blocks.BlockItem, ID: broadcast.ID(b.Hash()), Data: data}}}))
+	}
+
+	push(fx.side, mustBytes(t, fx.side))
+	eventually(t, "the side block kept aside", 10*time.Second, func() bool { return status(t, n).Aside == 1 })
+	ps, err := n.Peers(context.Background())
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	assert.Equal(t, 0, ps[0].Score, "a valid block of another branch costs nothing")
+
+	bad := *fx.main[1]
+	bad.Coinbase.Amount++ // the merkle root no longer matches
+	push(&bad, mustBytes(t, &bad))
+	select {
+	case <-p.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the node did not drop the peer that sent a bad block")
+	}
+	eventually(t, "the peer banned", 10*time.Second, func() bool { return status(t, n).Bans == 1 })
+	bans, err := n.Bans(context.Background())
+	require.NoError(t, err)
+	require.Len(t, bans, 1)
+	assert.NotEmpty(t, bans[0].Key, "a peer that said no address is banned by its connection's")
+	s := status(t, n)
+	assert.Equal(t, uint64(1), s.Height, "the bad block changed nothing")
+	assert.Equal(t, fx.main[0].Hash().String(), s.Tip)
 }
