@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testbytes"
 )
 
 // compactSizeTests are the boundaries of each width, from the smallest
@@ -16,14 +18,14 @@ var compactSizeTests = []struct {
 	n    uint64
 	raw  []byte
 }{
-	{name: "zero", n: 0, raw: mustHex("00")},
-	{name: "largest in one byte", n: 0xfc, raw: mustHex("fc")},
-	{name: "smallest in three bytes", n: 0xfd, raw: mustHex("fd fd00")},
-	{name: "largest in three bytes", n: 0xffff, raw: mustHex("fd ffff")},
-	{name: "smallest in five bytes", n: 0x10000, raw: mustHex("fe 00000100")},
-	{name: "largest in five bytes", n: 0xffffffff, raw: mustHex("fe ffffffff")},
-	{name: "smallest in nine bytes", n: 0x100000000, raw: mustHex("ff 0000000001000000")},
-	{name: "largest uint64", n: 1<<64 - 1, raw: mustHex("ff ffffffffffffffff")},
+	{name: "zero", n: 0, raw: testbytes.MustHex("00")},
+	{name: "largest in one byte", n: 0xfc, raw: testbytes.MustHex("fc")},
+	{name: "smallest in three bytes", n: 0xfd, raw: testbytes.MustHex("fd fd00")},
+	{name: "largest in three bytes", n: 0xffff, raw: testbytes.MustHex("fd ffff")},
+	{name: "smallest in five bytes", n: 0x10000, raw: testbytes.MustHex("fe 00000100")},
+	{name: "largest in five bytes", n: 0xffffffff, raw: testbytes.MustHex("fe ffffffff")},
+	{name: "smallest in nine bytes", n: 0x100000000, raw: testbytes.MustHex("ff 0000000001000000")},
+	{name: "largest uint64", n: 1<<64 - 1, raw: testbytes.MustHex("ff ffffffffffffffff")},
 }
 
 func TestCompactSize(t *testing.T) {
@@ -51,9 +53,9 @@ func TestCompactSizeErrors(t *testing.T) {
 		})
 		t.Run(tt.name+"/short writes", func(t *testing.T) {
 			for budget := range len(tt.raw) {
-				w := &failingWriter{budget: budget}
+				w := &testbytes.FailWriter{Budget: budget}
 				err := WriteCompactSize(w, tt.n)
-				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
+				assert.ErrorIs(t, err, testbytes.ErrWrite, "fail after %d", budget)
 			}
 		})
 	}
@@ -64,12 +66,12 @@ func TestReadCompactSizeNonCanonical(t *testing.T) {
 		name string
 		raw  []byte
 	}{
-		{name: "zero in three bytes", raw: mustHex("fd 0000")},
-		{name: "252 in three bytes", raw: mustHex("fd fc00")},
-		{name: "65535 in five bytes", raw: mustHex("fe ffff0000")},
-		{name: "one in five bytes", raw: mustHex("fe 01000000")},
-		{name: "4294967295 in nine bytes", raw: mustHex("ff ffffffff00000000")},
-		{name: "zero in nine bytes", raw: mustHex("ff 0000000000000000")},
+		{name: "zero in three bytes", raw: testbytes.MustHex("fd 0000")},
+		{name: "252 in three bytes", raw: testbytes.MustHex("fd fc00")},
+		{name: "65535 in five bytes", raw: testbytes.MustHex("fe ffff0000")},
+		{name: "one in five bytes", raw: testbytes.MustHex("fe 01000000")},
+		{name: "4294967295 in nine bytes", raw: testbytes.MustHex("ff ffffffff00000000")},
+		{name: "zero in nine bytes", raw: testbytes.MustHex("ff 0000000000000000")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +87,7 @@ func FuzzReadCompactSize(f *testing.F) {
 	for _, tt := range compactSizeTests {
 		f.Add(tt.raw)
 	}
-	f.Add(mustHex("fd fc00"))
+	f.Add(testbytes.MustHex("fd fc00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)
 		n, err := ReadCompactSize(r)

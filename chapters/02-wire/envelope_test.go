@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"peerchain/tools/testalloc"
+	"peerchain/tools/testbytes"
 )
 
 // baseRegistry knows this chapter's messages.
@@ -35,48 +36,48 @@ var messageTests = []struct {
 		// The verack in the Bitcoin wiki's Protocol documentation.
 		name:  "bitcoin verack",
 		magic: BitcoinMainNet,
-		raw:   mustHex(`f9beb4d9 76657261636b000000000000 00000000 5df6e0e2`),
+		raw:   testbytes.MustHex(`f9beb4d9 76657261636b000000000000 00000000 5df6e0e2`),
 		want:  &MsgVerAck{},
 	},
 	{
 		name:  "bitcoin version from the wiki",
 		magic: BitcoinMainNet,
-		raw: cat(mustHex(`f9beb4d9 76657273696f6e0000000000 64000000 358d4932`),
+		raw: cat(testbytes.MustHex(`f9beb4d9 76657273696f6e0000000000 64000000 358d4932`),
 			wikiVersionPayload),
 		want: wikiVersion,
 		// We always send the relay flag: one byte more, a new checksum.
-		rewritten: cat(mustHex(`f9beb4d9 76657273696f6e0000000000 65000000 c5d995ec`),
+		rewritten: cat(testbytes.MustHex(`f9beb4d9 76657273696f6e0000000000 65000000 c5d995ec`),
 			wikiVersionPayload, []byte{1}),
 	},
 	{
 		name:  "bitcoin version from core 22.0",
 		magic: BitcoinMainNet,
-		raw: cat(mustHex(`f9beb4d9 76657273696f6e0000000000 66000000 97302af5`),
+		raw: cat(testbytes.MustHex(`f9beb4d9 76657273696f6e0000000000 66000000 97302af5`),
 			core22VersionPayload),
 		want: core22Version,
 	},
 	{
 		name:  "peerchain ping",
 		magic: MainNet,
-		raw:   mustHex(`fec3b0d1 70696e670000000000000000 08000000 33bc15e5 efcdab8967452301`),
+		raw:   testbytes.MustHex(`fec3b0d1 70696e670000000000000000 08000000 33bc15e5 efcdab8967452301`),
 		want:  &MsgPing{Nonce: 0x0123456789abcdef},
 	},
 	{
 		name:  "peerchain pong",
 		magic: MainNet,
-		raw:   mustHex(`fec3b0d1 706f6e670000000000000000 08000000 33bc15e5 efcdab8967452301`),
+		raw:   testbytes.MustHex(`fec3b0d1 706f6e670000000000000000 08000000 33bc15e5 efcdab8967452301`),
 		want:  &MsgPong{Nonce: 0x0123456789abcdef},
 	},
 	{
 		name:  "peerchain devnet verack",
 		magic: DevNet,
-		raw:   mustHex(`fc8ed5b6 76657261636b000000000000 00000000 5df6e0e2`),
+		raw:   testbytes.MustHex(`fc8ed5b6 76657261636b000000000000 00000000 5df6e0e2`),
 		want:  &MsgVerAck{},
 	},
 	{
 		name:  "peerchain version",
 		magic: TestNet,
-		raw: cat(mustHex(`fda7c9e3 76657273696f6e0000000000 67000000 9338e7d1`),
+		raw: cat(testbytes.MustHex(`fda7c9e3 76657273696f6e0000000000 67000000 9338e7d1`),
 			peerchainVersionPayload),
 		want: peerchainVersion,
 	},
@@ -118,7 +119,7 @@ func TestWriteMessage(t *testing.T) {
 
 func TestReadHeader(t *testing.T) {
 	// ReadHeader does not check the magic: Bitcoin testnet3's passes.
-	h, err := ReadHeader(bytes.NewReader(mustHex(
+	h, err := ReadHeader(bytes.NewReader(testbytes.MustHex(
 		`0b110907 70696e670000000000000000 08000000 01020304`)))
 	require.NoError(t, err)
 	assert.Equal(t, Header{
@@ -144,37 +145,37 @@ func TestReadMessageErrors(t *testing.T) {
 	}{
 		{
 			name:    "another network's magic",
-			raw:     mustHex(`f9beb4d9 76657261636b000000000000 00000000 5df6e0e2`),
+			raw:     testbytes.MustHex(`f9beb4d9 76657261636b000000000000 00000000 5df6e0e2`),
 			wantErr: ErrBadMagic, wantOffset: 0, wantN: 24,
 		},
 		{
 			name:    "command with a control byte",
-			raw:     mustHex(`fec3b0d1 70690a670000000000000000 00000000 5df6e0e2`),
+			raw:     testbytes.MustHex(`fec3b0d1 70690a670000000000000000 00000000 5df6e0e2`),
 			wantErr: ErrBadCommand, wantOffset: 6, wantN: 24,
 		},
 		{
 			name:    "command with a space",
-			raw:     mustHex(`fec3b0d1 70692067 0000000000000000 00000000 5df6e0e2`),
+			raw:     testbytes.MustHex(`fec3b0d1 70692067 0000000000000000 00000000 5df6e0e2`),
 			wantErr: ErrBadCommand, wantOffset: 6, wantN: 24,
 		},
 		{
 			name:    "command with a byte after its padding",
-			raw:     mustHex(`fec3b0d1 7665720061636b0000000000 00000000 5df6e0e2`),
+			raw:     testbytes.MustHex(`fec3b0d1 7665720061636b0000000000 00000000 5df6e0e2`),
 			wantErr: ErrBadCommand, wantOffset: 8, wantN: 24,
 		},
 		{
 			name:    "empty command",
-			raw:     mustHex(`fec3b0d1 000000000000000000000000 00000000 5df6e0e2`),
+			raw:     testbytes.MustHex(`fec3b0d1 000000000000000000000000 00000000 5df6e0e2`),
 			wantErr: ErrBadCommand, wantOffset: 4, wantN: 24,
 		},
 		{
 			name:    "length of 4 GiB",
-			raw:     mustHex(`fec3b0d1 70696e670000000000000000 ffffffff 00000000`),
+			raw:     testbytes.MustHex(`fec3b0d1 70696e670000000000000000 ffffffff 00000000`),
 			wantErr: ErrPayloadTooLarge, wantOffset: 16, wantCommand: "ping", wantN: 24,
 		},
 		{
 			name:    "length one byte over MaxPayload",
-			raw:     mustHex(`fec3b0d1 70696e670000000000000000 01004000 00000000`),
+			raw:     testbytes.MustHex(`fec3b0d1 70696e670000000000000000 01004000 00000000`),
 			wantErr: ErrPayloadTooLarge, wantOffset: 16, wantCommand: "ping", wantN: 24,
 		},
 		{
@@ -189,17 +190,17 @@ func TestReadMessageErrors(t *testing.T) {
 		},
 		{
 			name:    "bad checksum",
-			raw:     mustHex(`fec3b0d1 76657261636b000000000000 00000000 00000000`),
+			raw:     testbytes.MustHex(`fec3b0d1 76657261636b000000000000 00000000 00000000`),
 			wantErr: ErrBadChecksum, wantOffset: 20, wantCommand: "verack", wantN: 24,
 		},
 		{
 			name:    "payload flipped in transit",
-			raw:     mustHex(`fec3b0d1 70696e670000000000000000 08000000 33bc15e5 efcdab8967452300`),
+			raw:     testbytes.MustHex(`fec3b0d1 70696e670000000000000000 08000000 33bc15e5 efcdab8967452300`),
 			wantErr: ErrBadChecksum, wantOffset: 20, wantCommand: "ping", wantN: 32,
 		},
 		{
 			name:    "payload cut off",
-			raw:     mustHex(`fec3b0d1 70696e670000000000000000 08000000 33bc15e5 efcdab`),
+			raw:     testbytes.MustHex(`fec3b0d1 70696e670000000000000000 08000000 33bc15e5 efcdab`),
 			wantErr: io.ErrUnexpectedEOF, wantOffset: 27, wantCommand: "ping", wantN: 27,
 		},
 		{
@@ -219,17 +220,17 @@ func TestReadMessageErrors(t *testing.T) {
 		},
 		{
 			name:    "version with a user agent over the limit",
-			raw:     envelope(MainNet, "version", cat(fixed, mustHex("fd0101"), make([]byte, 257))),
+			raw:     envelope(MainNet, "version", cat(fixed, testbytes.MustHex("fd0101"), make([]byte, 257))),
 			wantErr: ErrTooLong, wantOffset: 24 + 80 + 3, wantCommand: "version", wantN: 24 + 80 + 3 + 257,
 		},
 		{
 			name:    "version with a non-canonical length",
-			raw:     envelope(MainNet, "version", cat(fixed, mustHex("fd0000 00000000 01"))),
+			raw:     envelope(MainNet, "version", cat(fixed, testbytes.MustHex("fd0000 00000000 01"))),
 			wantErr: ErrNonCanonical, wantOffset: 24 + 80 + 3, wantCommand: "version", wantN: 24 + 80 + 3 + 5,
 		},
 		{
 			name:    "version with relay flag 2",
-			raw:     envelope(MainNet, "version", cat(fixed, mustHex("00 00000000 02"))),
+			raw:     envelope(MainNet, "version", cat(fixed, testbytes.MustHex("00 00000000 02"))),
 			wantErr: ErrNonCanonical, wantOffset: 24 + 80 + 1 + 4 + 1, wantCommand: "version", wantN: 24 + 86,
 		},
 	}
@@ -288,9 +289,9 @@ func TestWriteMessageShortWrites(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			size := EncodedSize(tt.want)
 			for budget := range size {
-				w := &failingWriter{budget: budget}
+				w := &testbytes.FailWriter{Budget: budget}
 				n, err := WriteMessage(w, tt.magic, tt.want)
-				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
+				assert.ErrorIs(t, err, testbytes.ErrWrite, "fail after %d", budget)
 				assert.Equal(t, budget, n, "fail after %d", budget)
 			}
 		})
@@ -352,9 +353,9 @@ func TestWriteMessageErrors(t *testing.T) {
 // connection. An unknown message is skipped whole, so the next one reads.
 func TestReadMessageStream(t *testing.T) {
 	stream := cat(
-		envelope(MainNet, "ping", mustHex("0100000000000000")),
+		envelope(MainNet, "ping", testbytes.MustHex("0100000000000000")),
 		envelope(MainNet, "mempool", []byte("a message from the future")),
-		envelope(MainNet, "pong", mustHex("0100000000000000")),
+		envelope(MainNet, "pong", testbytes.MustHex("0100000000000000")),
 	)
 	r := bytes.NewReader(stream)
 	reg := baseRegistry(t)
@@ -515,7 +516,7 @@ func FuzzReadMessage(f *testing.F) {
 // and errors.Is still finds it.
 func TestReadMessageIOErrors(t *testing.T) {
 	errBroken := errors.New("connection reset")
-	ping := envelope(MainNet, "ping", mustHex("0100000000000000"))
+	ping := envelope(MainNet, "ping", testbytes.MustHex("0100000000000000"))
 	unknown := envelope(MainNet, "mempool", []byte{1, 2, 3})
 	tests := []struct {
 		name string

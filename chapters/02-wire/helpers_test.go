@@ -5,33 +5,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"peerchain/tools/testbytes"
 )
 
 // TestMain fails the package if any test leaves a goroutine running.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-// mustHex decodes a hex literal in a test table. It ignores whitespace and
-// "#" comments to the end of a line, so that a long message can be laid
-// out field by field.
-func mustHex(s string) []byte {
-	var digits strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		digits.WriteString(strings.Join(strings.Fields(line), ""))
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil {
-		panic(err)
-	}
-	return b
 }
 
 // cat joins byte slices.
@@ -57,26 +42,6 @@ func envelope(magic Magic, cmd string, payload []byte) []byte {
 func assertBytes(t *testing.T, want, got []byte, msgAndArgs ...any) {
 	t.Helper()
 	assert.Equal(t, hex.EncodeToString(want), hex.EncodeToString(got), msgAndArgs...)
-}
-
-// errWriteFailed is what failingWriter returns once its budget is spent.
-var errWriteFailed = errors.New("write failed")
-
-// failingWriter accepts budget bytes and then fails, like a connection
-// that breaks in the middle of a write.
-type failingWriter struct {
-	budget  int
-	written []byte
-}
-
-func (w *failingWriter) Write(p []byte) (int, error) {
-	n := min(len(p), w.budget)
-	w.written = append(w.written, p[:n]...)
-	w.budget -= n
-	if n < len(p) {
-		return n, errWriteFailed
-	}
-	return n, nil
 }
 
 // knownCauses are the errors a decoding failure may wrap. Every failure
@@ -159,10 +124,10 @@ func testPayloadWireErrors(t *testing.T, newMsg func() Message, tests []payloadT
 		t.Run(tt.name+"/short writes", func(t *testing.T) {
 			want := tt.wantEncoded()
 			for budget := range len(want) {
-				w := &failingWriter{budget: budget}
+				w := &testbytes.FailWriter{Budget: budget}
 				err := tt.msg.Encode(w)
-				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
-				assertBytes(t, want[:budget], w.written, "fail after %d", budget)
+				assert.ErrorIs(t, err, testbytes.ErrWrite, "fail after %d", budget)
+				assertBytes(t, want[:budget], w.Buf.Bytes(), "fail after %d", budget)
 			}
 		})
 	}
@@ -248,11 +213,11 @@ func testFrameWireErrors(t *testing.T, tests []frameTest) {
 		})
 		t.Run(tt.name+"/short writes", func(t *testing.T) {
 			for budget := range len(tt.raw) {
-				w := &failingWriter{budget: budget}
+				w := &testbytes.FailWriter{Budget: budget}
 				n, err := WriteMessage(w, tt.magic, tt.want)
-				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
+				assert.ErrorIs(t, err, testbytes.ErrWrite, "fail after %d", budget)
 				assert.Equal(t, budget, n, "fail after %d", budget)
-				assertBytes(t, tt.raw[:budget], w.written, "fail after %d", budget)
+				assertBytes(t, tt.raw[:budget], w.Buf.Bytes(), "fail after %d", budget)
 			}
 		})
 		t.Run(tt.name+"/a payload", func(t *testing.T) {

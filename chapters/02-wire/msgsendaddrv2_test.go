@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"peerchain/tools/testbytes"
 )
 
 func newSendAddrV2() Message { return new(MsgSendAddrV2) }
@@ -20,13 +22,13 @@ var sendAddrV2Frames = []frameTest{
 	{
 		name:  "bitcoin",
 		magic: BitcoinMainNet,
-		raw:   mustHex(`f9beb4d9 73656e646164647276320000 00000000 5df6e0e2`),
+		raw:   testbytes.MustHex(`f9beb4d9 73656e646164647276320000 00000000 5df6e0e2`),
 		want:  &MsgSendAddrV2{},
 	},
 	{
 		name:  "peerchain devnet",
 		magic: DevNet,
-		raw:   mustHex(`fc8ed5b6 73656e646164647276320000 00000000 5df6e0e2`),
+		raw:   testbytes.MustHex(`fc8ed5b6 73656e646164647276320000 00000000 5df6e0e2`),
 		want:  &MsgSendAddrV2{},
 	},
 }

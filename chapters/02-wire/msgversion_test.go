@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testbytes"
 )
 
 // wikiVersionPayload is the payload of the version message in the "version"
@@ -17,7 +19,7 @@ import (
 // BIP 37 and has no relay flag. (The wiki's field-by-field breakdown says
 // the sender's services are 1, but its hex dump, which the checksum
 // 358d4932 matches, has 0.)
-var wikiVersionPayload = mustHex(`
+var wikiVersionPayload = testbytes.MustHex(`
 	62ea0000                                          # protocol 60002
 	0100000000000000                                  # services: NODE_NETWORK
 	11b2d05000000000                                  # 2012-12-18 18:12:33 UTC
@@ -32,7 +34,7 @@ var wikiVersionPayload = mustHex(`
 // Core 22.0 in October 2021, from the test data of bitcodec-bitcoin-p2p
 // (github.com/22388o/bitcodec-bitcoin-p2p, tests/data/version_message.ts).
 // It carries the relay flag, and an addr from of [::]:0.
-var core22VersionPayload = mustHex(`
+var core22VersionPayload = testbytes.MustHex(`
 	80110100                                          # protocol 70016
 	0904000000000000                                  # services 0x409
 	e577646100000000                                  # 2021-10-11 17:44:05 UTC
@@ -93,7 +95,7 @@ var devnetVersion = &MsgVersion{
 	Relay:           true,
 }
 
-var devnetVersionPayload = mustHex(`
+var devnetVersionPayload = testbytes.MustHex(`
 	80110100                                          # protocol 70016
 	0000000000000000                                  # no services
 	8085746700000000                                  # 2025-01-01 00:00:00 UTC
@@ -105,7 +107,7 @@ var devnetVersionPayload = mustHex(`
 	01                                                # relay
 `)
 
-var peerchainVersionPayload = mustHex(`
+var peerchainVersionPayload = testbytes.MustHex(`
 	01000000                                          # protocol 1
 	0000000000000000                                  # no services
 	8085746700000000                                  # 2025-01-01 00:00:00 UTC
@@ -154,7 +156,7 @@ var versionTests = []payloadTest{
 			AddrFrom:        NetAddress{Services: 2, Addr: netip.MustParseAddrPort("[::1]:65535")},
 			StartHeight:     -1,
 		},
-		payload: mustHex(`
+		payload: testbytes.MustHex(`
 			ffffffff ffffffffffffffff ffffffffffffffff
 			0100000000000000 20010db8000000000000000000000001 208d
 			0200000000000000 00000000000000000000000000000001 ffff
@@ -169,12 +171,12 @@ var versionTests = []payloadTest{
 			UserAgent: strings.Repeat("x", MaxUserAgentLen),
 		},
 		payload: cat(
-			mustHex(`00000000 0000000000000000 0000000000000000
+			testbytes.MustHex(`00000000 0000000000000000 0000000000000000
 				0000000000000000 00000000000000000000ffff00000000 0000
 				0000000000000000 00000000000000000000ffff00000000 0000
 				0000000000000000 fd0001`),
 			bytes.Repeat([]byte("x"), MaxUserAgentLen),
-			mustHex("00000000 00")),
+			testbytes.MustHex("00000000 00")),
 		optional: 1,
 	},
 }
@@ -215,9 +217,9 @@ func TestMsgVersionDecodeErrors(t *testing.T) {
 		payload []byte
 		wantErr error
 	}{
-		{name: "user agent one byte too long", payload: cat(fixed, mustHex("fd0101")), wantErr: ErrTooLong},
-		{name: "user agent claims 4 GiB", payload: cat(fixed, mustHex("feffffffff")), wantErr: ErrTooLong},
-		{name: "user agent length not minimal", payload: cat(fixed, mustHex("fd0f00")), wantErr: ErrNonCanonical},
+		{name: "user agent one byte too long", payload: cat(fixed, testbytes.MustHex("fd0101")), wantErr: ErrTooLong},
+		{name: "user agent claims 4 GiB", payload: cat(fixed, testbytes.MustHex("feffffffff")), wantErr: ErrTooLong},
+		{name: "user agent length not minimal", payload: cat(fixed, testbytes.MustHex("fd0f00")), wantErr: ErrNonCanonical},
 		{name: "relay flag 2", payload: cat(peerchainVersionPayload[:len(peerchainVersionPayload)-1], []byte{2}), wantErr: ErrNonCanonical},
 		{name: "relay flag ff", payload: cat(peerchainVersionPayload[:len(peerchainVersionPayload)-1], []byte{0xff}), wantErr: ErrNonCanonical},
 	}

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"peerchain/tools/testbytes"
 )
 
 func newWtxidRelay() Message { return new(MsgWtxidRelay) }
@@ -20,13 +22,13 @@ var wtxidRelayFrames = []frameTest{
 	{
 		name:  "bitcoin",
 		magic: BitcoinMainNet,
-		raw:   mustHex(`f9beb4d9 777478696472656c61790000 00000000 5df6e0e2`),
+		raw:   testbytes.MustHex(`f9beb4d9 777478696472656c61790000 00000000 5df6e0e2`),
 		want:  &MsgWtxidRelay{},
 	},
 	{
 		name:  "peerchain devnet",
 		magic: DevNet,
-		raw:   mustHex(`fc8ed5b6 777478696472656c61790000 00000000 5df6e0e2`),
+		raw:   testbytes.MustHex(`fc8ed5b6 777478696472656c61790000 00000000 5df6e0e2`),
 		want:  &MsgWtxidRelay{},
 	},
 }

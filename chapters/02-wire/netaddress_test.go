@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testbytes"
 )
 
 var netAddressTests = []struct {
@@ -19,22 +21,22 @@ var netAddressTests = []struct {
 		// The address in the Bitcoin wiki's addr example.
 		name: "ipv4",
 		addr: NetAddress{Services: 1, Addr: netip.MustParseAddrPort("10.0.0.1:8333")},
-		raw:  mustHex("0100000000000000 00000000000000000000ffff0a000001 208d"),
+		raw:  testbytes.MustHex("0100000000000000 00000000000000000000ffff0a000001 208d"),
 	},
 	{
 		name: "ipv6",
 		addr: NetAddress{Services: 0x409, Addr: netip.MustParseAddrPort("[2001:db8::7]:18444")},
-		raw:  mustHex("0904000000000000 20010db8000000000000000000000007 480c"),
+		raw:  testbytes.MustHex("0904000000000000 20010db8000000000000000000000007 480c"),
 	},
 	{
 		name: "ipv6 unspecified",
 		addr: NetAddress{Addr: netip.MustParseAddrPort("[::]:0")},
-		raw:  mustHex("0000000000000000 00000000000000000000000000000000 0000"),
+		raw:  testbytes.MustHex("0000000000000000 00000000000000000000000000000000 0000"),
 	},
 	{
 		name: "loopback, highest port",
 		addr: NetAddress{Services: 1<<64 - 1, Addr: netip.MustParseAddrPort("127.0.0.1:65535")},
-		raw:  mustHex("ffffffffffffffff 00000000000000000000ffff7f000001 ffff"),
+		raw:  testbytes.MustHex("ffffffffffffffff 00000000000000000000ffff7f000001 ffff"),
 	},
 }
 
@@ -60,8 +62,8 @@ func TestNetAddressErrors(t *testing.T) {
 				assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "cut at %d", cut)
 			}
 			for budget := range len(tt.raw) {
-				err := WriteNetAddress(&failingWriter{budget: budget}, tt.addr)
-				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
+				err := WriteNetAddress(&testbytes.FailWriter{Budget: budget}, tt.addr)
+				assert.ErrorIs(t, err, testbytes.ErrWrite, "fail after %d", budget)
 			}
 		})
 	}

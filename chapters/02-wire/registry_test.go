@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testbytes"
 )
 
 func TestNewRegistry(t *testing.T) {
@@ -97,7 +99,7 @@ func TestRegistryLaterChapter(t *testing.T) {
 	require.NoError(t, reg.Register(func() Message { return new(blobMsg) }))
 	assert.Equal(t, []string{"blob", "ping", "pong", "sendaddrv2", "verack", "version", "wtxidrelay"}, reg.Commands())
 
-	raw := envelope(DevNet, "blob", mustHex("03 616263"))
+	raw := envelope(DevNet, "blob", testbytes.MustHex("03 616263"))
 	msg, _, err := ReadMessage(bytesReader(raw), DevNet, reg)
 	require.NoError(t, err)
 	assert.Equal(t, &blobMsg{data: []byte("abc")}, msg)

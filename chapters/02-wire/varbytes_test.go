@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"peerchain/tools/testalloc"
+	"peerchain/tools/testbytes"
 )
 
 const varBytesLimit = 300 // the limit these tests read with
@@ -19,11 +20,11 @@ var varBytesTests = []struct {
 	b    []byte
 	raw  []byte
 }{
-	{name: "empty", b: []byte{}, raw: mustHex("00")},
-	{name: "three bytes", b: []byte("abc"), raw: mustHex("03 616263")},
-	{name: "252 bytes, a one-byte length", b: bytes.Repeat([]byte{7}, 252), raw: cat(mustHex("fc"), bytes.Repeat([]byte{7}, 252))},
-	{name: "253 bytes, a three-byte length", b: bytes.Repeat([]byte{7}, 253), raw: cat(mustHex("fd fd00"), bytes.Repeat([]byte{7}, 253))},
-	{name: "at the limit", b: bytes.Repeat([]byte{7}, varBytesLimit), raw: cat(mustHex("fd 2c01"), bytes.Repeat([]byte{7}, varBytesLimit))},
+	{name: "empty", b: []byte{}, raw: testbytes.MustHex("00")},
+	{name: "three bytes", b: []byte("abc"), raw: testbytes.MustHex("03 616263")},
+	{name: "252 bytes, a one-byte length", b: bytes.Repeat([]byte{7}, 252), raw: cat(testbytes.MustHex("fc"), bytes.Repeat([]byte{7}, 252))},
+	{name: "253 bytes, a three-byte length", b: bytes.Repeat([]byte{7}, 253), raw: cat(testbytes.MustHex("fd fd00"), bytes.Repeat([]byte{7}, 253))},
+	{name: "at the limit", b: bytes.Repeat([]byte{7}, varBytesLimit), raw: cat(testbytes.MustHex("fd 2c01"), bytes.Repeat([]byte{7}, varBytesLimit))},
 }
 
 func TestVarBytes(t *testing.T) {
@@ -56,10 +57,10 @@ func TestVarBytesErrors(t *testing.T) {
 		})
 		t.Run(tt.name+"/short writes", func(t *testing.T) {
 			for budget := range len(tt.raw) {
-				w := &failingWriter{budget: budget}
-				assert.ErrorIs(t, WriteVarBytes(w, tt.b), errWriteFailed, "bytes, fail after %d", budget)
-				w = &failingWriter{budget: budget}
-				assert.ErrorIs(t, WriteVarString(w, string(tt.b)), errWriteFailed, "string, fail after %d", budget)
+				w := &testbytes.FailWriter{Budget: budget}
+				assert.ErrorIs(t, WriteVarBytes(w, tt.b), testbytes.ErrWrite, "bytes, fail after %d", budget)
+				w = &testbytes.FailWriter{Budget: budget}
+				assert.ErrorIs(t, WriteVarString(w, string(tt.b)), testbytes.ErrWrite, "string, fail after %d", budget)
 			}
 		})
 	}
@@ -72,11 +73,11 @@ func TestReadVarBytesBounds(t *testing.T) {
 		maxLen  int
 		wantErr error
 	}{
-		{name: "one over the limit", raw: cat(mustHex("fd 2d01"), make([]byte, 301)), maxLen: varBytesLimit, wantErr: ErrTooLong},
-		{name: "claims 2^64-1 bytes", raw: mustHex("ff ffffffffffffffff"), maxLen: varBytesLimit, wantErr: ErrTooLong},
-		{name: "limit zero", raw: mustHex("01 00"), maxLen: 0, wantErr: ErrTooLong},
-		{name: "negative limit", raw: mustHex("01 00"), maxLen: -1, wantErr: ErrTooLong},
-		{name: "length not minimal", raw: mustHex("fd 0300 616263"), maxLen: varBytesLimit, wantErr: ErrNonCanonical},
+		{name: "one over the limit", raw: cat(testbytes.MustHex("fd 2d01"), make([]byte, 301)), maxLen: varBytesLimit, wantErr: ErrTooLong},
+		{name: "claims 2^64-1 bytes", raw: testbytes.MustHex("ff ffffffffffffffff"), maxLen: varBytesLimit, wantErr: ErrTooLong},
+		{name: "limit zero", raw: testbytes.MustHex("01 00"), maxLen: 0, wantErr: ErrTooLong},
+		{name: "negative limit", raw: testbytes.MustHex("01 00"), maxLen: -1, wantErr: ErrTooLong},
+		{name: "length not minimal", raw: testbytes.MustHex("fd 0300 616263"), maxLen: varBytesLimit, wantErr: ErrNonCanonical},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +93,7 @@ func TestReadVarBytesBounds(t *testing.T) {
 // TestReadVarBytesMemory: a length within a large limit, with few bytes
 // behind it, costs only a chunk.
 func TestReadVarBytesMemory(t *testing.T) {
-	raw := cat(mustHex("fe 00000001"), []byte(strings.Repeat("x", 100))) // claims 16 MiB
+	raw := cat(testbytes.MustHex("fe 00000001"), []byte(strings.Repeat("x", 100))) // claims 16 MiB
 	var err error
 	got := testalloc.Bytes(func() {
 		_, err = ReadVarBytes(bytes.NewReader(raw), 1<<30)

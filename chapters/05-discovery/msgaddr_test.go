@@ -15,22 +15,8 @@ import (
 	wire "peerchain/chapters/02-wire"
 	simulation "peerchain/chapters/04-simulation"
 	"peerchain/tools/testalloc"
+	"peerchain/tools/testbytes"
 )
-
-// mustHex decodes hex, ignoring whitespace and "#" comments to the end
-// of a line, so that a message can be laid out field by field.
-func mustHex(s string) []byte {
-	var digits strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		digits.WriteString(strings.Join(strings.Fields(line), ""))
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
 
 func addrEntry(t uint32, services uint64, ap string) AddrEntry {
 	return AddrEntry{Time: t, NetAddress: wire.NetAddress{Services: services,
@@ -45,10 +31,10 @@ type payloadTest struct {
 }
 
 var addrTests = []payloadTest{
-	{name: "no addresses", msg: &MsgAddr{}, payload: mustHex("00")},
+	{name: "no addresses", msg: &MsgAddr{}, payload: testbytes.MustHex("00")},
 	{name: "one IPv4 address", msg: &MsgAddr{Addrs: []AddrEntry{
 		addrEntry(0x495fab29, 1, "203.0.113.7:8333"),
-	}}, payload: mustHex(`
+	}}, payload: testbytes.MustHex(`
 		01                                  # count
 		29ab5f49                            # time 1231006505, LE
 		0100000000000000                    # services NODE_NETWORK
@@ -58,7 +44,7 @@ var addrTests = []payloadTest{
 	{name: "IPv6 and a simulator address", msg: &MsgAddr{Addrs: []AddrEntry{
 		addrEntry(1, 0x409, "[2001:db8::1]:18444"),
 		addrEntry(0xffffffff, 0, "100.64.0.42:0"),
-	}}, payload: mustHex(`
+	}}, payload: testbytes.MustHex(`
 		02
 		01000000 0904000000000000
 		20010db8000000000000000000000001 480c
@@ -111,24 +97,6 @@ func testPayloadWire(t *testing.T, newMsg func() wire.Message, tests []payloadTe
 	}
 }
 
-// errWriteFailed is what failingWriter returns once its budget is spent.
-var errWriteFailed = errors.New("write failed")
-
-type failingWriter struct {
-	budget  int
-	written []byte
-}
-
-func (w *failingWriter) Write(p []byte) (int, error) {
-	n := min(len(p), w.budget)
-	w.written = append(w.written, p[:n]...)
-	w.budget -= n
-	if n < len(p) {
-		return n, errWriteFailed
-	}
-	return n, nil
-}
-
 func testPayloadWireErrors(t *testing.T, newMsg func() wire.Message, tests []payloadTest) {
 	for _, tt := range tests {
 		t.Run(tt.name+"/short reads", func(t *testing.T) {
@@ -139,9 +107,9 @@ func testPayloadWireErrors(t *testing.T, newMsg func() wire.Message, tests []pay
 		})
 		t.Run(tt.name+"/short writes", func(t *testing.T) {
 			for budget := range len(tt.payload) {
-				w := &failingWriter{budget: budget}
-				assert.ErrorIs(t, tt.msg.Encode(w), errWriteFailed, "fail after %d", budget)
-				assert.Equal(t, hex.EncodeToString(tt.payload[:budget]), hex.EncodeToString(w.written), "fail after %d", budget)
+				w := &testbytes.FailWriter{Budget: budget}
+				assert.ErrorIs(t, tt.msg.Encode(w), testbytes.ErrWrite, "fail after %d", budget)
+				assert.Equal(t, hex.EncodeToString(tt.payload[:budget]), hex.EncodeToString(w.Buf.Bytes()), "fail after %d", budget)
 			}
 		})
 	}
@@ -154,8 +122,8 @@ func fuzzPayload(f *testing.F, newMsg func() wire.Message, tests []payloadTest) 
 	for _, tt := range tests {
 		f.Add(tt.payload)
 	}
-	f.Add(mustHex("fde903")) // a count of 1,001
-	f.Add(mustHex("fd0100")) // a count not in its shortest form
+	f.Add(testbytes.MustHex("fde903")) // a count of 1,001
+	f.Add(testbytes.MustHex("fd0100")) // a count not in its shortest form
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		msg := newMsg()
 		r := bytes.NewReader(payload)
@@ -183,7 +151,7 @@ func fuzzPayload(f *testing.F, newMsg func() wire.Message, tests []payloadTest) 
 func TestMsgAddrLimits(t *testing.T) {
 	t.Run("decode a count over the limit", func(t *testing.T) {
 		var m MsgAddr
-		err := m.Decode(bytes.NewReader(mustHex("fde903")))
+		err := m.Decode(bytes.NewReader(testbytes.MustHex("fde903")))
 		assert.ErrorIs(t, err, ErrTooManyAddrs)
 		assert.ErrorContains(t, err, "1001, limit 1000")
 	})
@@ -199,7 +167,7 @@ func TestMsgAddrLimits(t *testing.T) {
 		assert.LessOrEqual(t, wire.EncodedSize(&m), wire.HeaderSize+int(m.MaxPayload()))
 	})
 	t.Run("a claimed count allocates nothing", func(t *testing.T) {
-		claim := mustHex("fde803") // 1,000 entries, then nothing
+		claim := testbytes.MustHex("fde803") // 1,000 entries, then nothing
 		var m MsgAddr
 		errs := make([]error, 0, 100) // made before, so not counted
 		got := testalloc.Bytes(func() {
@@ -216,7 +184,7 @@ func TestMsgAddrLimits(t *testing.T) {
 	})
 	t.Run("non-canonical count", func(t *testing.T) {
 		var m MsgAddr
-		assert.ErrorIs(t, m.Decode(bytes.NewReader(mustHex("fd0100"))), wire.ErrNonCanonical)
+		assert.ErrorIs(t, m.Decode(bytes.NewReader(testbytes.MustHex("fd0100"))), wire.ErrNonCanonical)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 
 	wire "peerchain/chapters/02-wire"
 	discovery "peerchain/chapters/05-discovery"
+	"peerchain/tools/testbytes"
 )
 
 // TestMessagesRegistered: this chapter's messages are in chapter 02's
@@ -87,19 +88,19 @@ func commandsOf(factories []func() wire.Message) []string {
 // messageFrames are whole messages, envelope and payload, byte for
 // byte.
 var messageFrames = []frameTest{
-	{name: "Developer Reference inv, Bitcoin main", magic: wire.BitcoinMainNet, raw: cat(mustHex(`
+	{name: "Developer Reference inv, Bitcoin main", magic: wire.BitcoinMainNet, raw: cat(testbytes.MustHex(`
 		f9beb4d9                  # Bitcoin's main network
 		696e76000000000000000000  # "inv"
 		49000000                  # 73 bytes
 		6467a090                  # checksum`), refInvPayload),
 		want: &MsgInv{List: []InvVect{{Type: msgTx, ID: refTx1}, {Type: msgTx, ID: refTx2}}}},
 	{name: "empty inv, Bitcoin main", magic: wire.BitcoinMainNet,
-		raw:  mustHex("f9beb4d9 696e76000000000000000000 01000000 1406e058 00"),
+		raw:  testbytes.MustHex("f9beb4d9 696e76000000000000000000 01000000 1406e058 00"),
 		want: &MsgInv{}},
 	{name: "getdata, test", magic: wire.TestNet,
-		raw:  mustHex("fda7c9e3 676574646174610000000000 25000000 f49f2fad 01 02000000" + id7),
+		raw:  testbytes.MustHex("fda7c9e3 676574646174610000000000 25000000 f49f2fad 01 02000000" + id7),
 		want: &MsgGetData{List: []InvVect{{Type: msgBlock, ID: idOf(7)}}}},
-	{name: "btcd's notfound, devnet", magic: wire.DevNet, raw: mustHex(`
+	{name: "btcd's notfound, devnet", magic: wire.DevNet, raw: testbytes.MustHex(`
 		fc8ed5b6 6e6f74666f756e6400000000 49000000 aa7dc416
 		02 02000000 dce9691094da23c7e76713d075d4a10b794008a636acc24b2603000000000000
 		01000000 f0facc7a481be7cf42bd7fe54f2c2af8ef819add93ee55980af02b39c73d8ad2`),
@@ -130,21 +131,21 @@ func TestMessagesEnvelopeRefused(t *testing.T) {
 	}{
 		{name: "inv longer than an inv may be", raw: overLimit,
 			wantErr: wire.ErrPayloadTooLarge, wantOffset: 16, wantUnread: 100},
-		{name: "prune of 1,025 trees", raw: envelope(wire.DevNet, CmdPrune, mustHex("fd0104")),
+		{name: "prune of 1,025 trees", raw: envelope(wire.DevNet, CmdPrune, testbytes.MustHex("fd0104")),
 			wantErr: ErrTooManyItems, wantOffset: 27},
-		{name: "prune with a byte after its trees", raw: envelope(wire.DevNet, CmdPrune, mustHex("01 0102030405060708 00")),
+		{name: "prune with a byte after its trees", raw: envelope(wire.DevNet, CmdPrune, testbytes.MustHex("01 0102030405060708 00")),
 			wantErr: wire.ErrTrailingBytes, wantOffset: 24 + 9},
-		{name: "items of 1,001", raw: envelope(wire.DevNet, CmdItems, mustHex("fde903")),
+		{name: "items of 1,001", raw: envelope(wire.DevNet, CmdItems, testbytes.MustHex("fde903")),
 			wantErr: ErrTooManyItems, wantOffset: 27},
-		{name: "items with 1,025 prunes riding", raw: envelope(wire.DevNet, CmdItems, mustHex("00 fd0104")),
+		{name: "items with 1,025 prunes riding", raw: envelope(wire.DevNet, CmdItems, testbytes.MustHex("00 fd0104")),
 			wantErr: ErrTooManyItems, wantOffset: 28},
-		{name: "inv of 50,001", raw: envelope(wire.DevNet, CmdInv, mustHex("fd51c3")),
+		{name: "inv of 50,001", raw: envelope(wire.DevNet, CmdInv, testbytes.MustHex("fd51c3")),
 			wantErr: ErrTooManyEntries, wantOffset: 27},
-		{name: "getdata claiming 50,000, sending none", raw: envelope(wire.DevNet, CmdGetData, mustHex("fd50c3")),
+		{name: "getdata claiming 50,000, sending none", raw: envelope(wire.DevNet, CmdGetData, testbytes.MustHex("fd50c3")),
 			wantErr: io.ErrUnexpectedEOF, wantOffset: 27},
 		{name: "notfound with a byte after its entries", raw: envelope(wire.DevNet, CmdNotFound, cat(refInvPayload, []byte{0})),
 			wantErr: wire.ErrTrailingBytes, wantOffset: 24 + 73},
-		{name: "inv on another network", raw: envelope(wire.MainNet, CmdInv, mustHex("00")),
+		{name: "inv on another network", raw: envelope(wire.MainNet, CmdInv, testbytes.MustHex("00")),
 			wantErr: wire.ErrBadMagic, wantOffset: 0, wantUnread: 1},
 	}
 	reg := testRegistry(t)

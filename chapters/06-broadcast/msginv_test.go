@@ -12,6 +12,7 @@ import (
 
 	wire "peerchain/chapters/02-wire"
 	"peerchain/tools/testalloc"
+	"peerchain/tools/testbytes"
 )
 
 func idOf(b byte) ID { var id ID; id[0], id[31] = b, b; return id }
@@ -23,8 +24,8 @@ var (
 	// The two transactions of the inv example in the Bitcoin Developer
 	// Reference (developer.bitcoin.org/reference/p2p_networking.html#inv),
 	// as they travel.
-	refTx1 = ID(mustHex("de55ffd709ac1f5dc509a0925d0b1fc4 42ca034f224732e429081da1b621f55a"))
-	refTx2 = ID(mustHex("91d36d997037e08018262978766f24b8 a055aaf1d872e94ae85e9817b2c68dc7"))
+	refTx1 = ID(testbytes.MustHex("de55ffd709ac1f5dc509a0925d0b1fc4 42ca034f224732e429081da1b621f55a"))
+	refTx2 = ID(testbytes.MustHex("91d36d997037e08018262978766f24b8 a055aaf1d872e94ae85e9817b2c68dc7"))
 	// Block 203,707 and its transaction 1, from btcd's wire tests
 	// (wire/msginv_test.go), in the reversed hex explorers show.
 	block203707   = displayID("00000000000003264bc2ac36a60840790ba1d475d01367e7c723da941069e9dc")
@@ -39,7 +40,7 @@ const (
 )
 
 // refInvPayload is the Developer Reference's inv, header omitted there.
-var refInvPayload = mustHex(`
+var refInvPayload = testbytes.MustHex(`
 	02                                   # count 2
 	01000000                             # MSG_TX
 	de55ffd709ac1f5dc509a0925d0b1fc4
@@ -59,7 +60,7 @@ var invList253 = func() []InvVect {
 
 // payloadOf is the encoding of list, entry by entry, after count.
 func payloadOf(count string, list []InvVect) []byte {
-	b := mustHex(count)
+	b := testbytes.MustHex(count)
 	for _, v := range list {
 		b = append(b, byte(v.Type), byte(v.Type>>8), byte(v.Type>>16), byte(v.Type>>24))
 		b = append(b, v.ID[:]...)
@@ -72,8 +73,8 @@ func newGetData() wire.Message  { return new(MsgGetData) }
 func newNotFound() wire.Message { return new(MsgNotFound) }
 
 var invTests = []payloadTest{
-	{name: "empty", msg: &MsgInv{}, payload: mustHex("00")},
-	{name: "one blob", msg: &MsgInv{List: []InvVect{{Type: 1, ID: idOf(7)}}}, payload: mustHex(`
+	{name: "empty", msg: &MsgInv{}, payload: testbytes.MustHex("00")},
+	{name: "one blob", msg: &MsgInv{List: []InvVect{{Type: 1, ID: idOf(7)}}}, payload: testbytes.MustHex(`
 		01         # count
 		01000000   # type 1, LE
 		` + id7)},
@@ -82,7 +83,7 @@ var invTests = []payloadTest{
 	}}, payload: refInvPayload},
 	{name: "btcd: block 203707 and its tx 1", msg: &MsgInv{List: []InvVect{
 		{Type: msgBlock, ID: block203707}, {Type: msgTx, ID: block203707tx},
-	}}, payload: mustHex(`
+	}}, payload: testbytes.MustHex(`
 		02
 		02000000                             # MSG_BLOCK
 		dce9691094da23c7e76713d075d4a10b
@@ -92,7 +93,7 @@ var invTests = []payloadTest{
 		ef819add93ee55980af02b39c73d8ad2`)},
 	{name: "a type the wire does not judge", msg: &MsgInv{List: []InvVect{
 		{Type: 0xfffffffe, ID: idOf(7)},
-	}}, payload: mustHex("01 feffffff " + id7)},
+	}}, payload: testbytes.MustHex("01 feffffff " + id7)},
 }
 
 // invLongTests are too long to cut at every byte: the first layer
@@ -133,11 +134,11 @@ func TestInvLimits(t *testing.T) {
 		wantErr error
 		wantMsg string
 	}{
-		{name: "50,001", count: mustHex("fd51c3"), wantErr: ErrTooManyEntries, wantMsg: "50001, limit 50000"},
-		{name: "2^64-1", count: mustHex("ffffffffffffffffff"), wantErr: ErrTooManyEntries,
+		{name: "50,001", count: testbytes.MustHex("fd51c3"), wantErr: ErrTooManyEntries, wantMsg: "50001, limit 50000"},
+		{name: "2^64-1", count: testbytes.MustHex("ffffffffffffffffff"), wantErr: ErrTooManyEntries,
 			wantMsg: "18446744073709551615, limit 50000"},
-		{name: "1 in three bytes", count: mustHex("fd0100"), wantErr: wire.ErrNonCanonical},
-		{name: "50,001 in five bytes", count: mustHex("fe51c30000"), wantErr: wire.ErrNonCanonical},
+		{name: "1 in three bytes", count: testbytes.MustHex("fd0100"), wantErr: wire.ErrNonCanonical},
+		{name: "50,001 in five bytes", count: testbytes.MustHex("fe51c30000"), wantErr: wire.ErrNonCanonical},
 	}
 	for _, k := range kinds {
 		for _, c := range counts {
@@ -161,12 +162,12 @@ func TestInvLimits(t *testing.T) {
 			&MsgGetData{List: make([]InvVect, MaxInvEntries+1)},
 			&MsgNotFound{List: make([]InvVect, MaxInvEntries+1)},
 		} {
-			w := &failingWriter{budget: 1 << 30}
+			w := &testbytes.FailWriter{Budget: 1 << 30}
 			assert.ErrorIs(t, m.Encode(w), ErrTooManyEntries, m.Command())
-			assert.Empty(t, w.written, "%s: nothing written", m.Command())
+			assert.Empty(t, w.Buf.Bytes(), "%s: nothing written", m.Command())
 			_, err := wire.WriteMessage(w, wire.DevNet, m)
 			assert.ErrorIs(t, err, ErrTooManyEntries, m.Command())
-			assert.Empty(t, w.written, "%s: nothing framed", m.Command())
+			assert.Empty(t, w.Buf.Bytes(), "%s: nothing framed", m.Command())
 		}
 	})
 }
@@ -202,7 +203,7 @@ func TestInvFull(t *testing.T) {
 // the claim costs nothing: the list is never made. Made up front it
 // would be 50,000 x 36 = 1.8 MB a message.
 func TestInvClaimedCount(t *testing.T) {
-	claim := mustHex("fd50c3") // 50,000, then nothing
+	claim := testbytes.MustHex("fd50c3") // 50,000, then nothing
 	tests := []struct {
 		name   string
 		newMsg func() wire.Message

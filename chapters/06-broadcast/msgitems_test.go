@@ -12,6 +12,7 @@ import (
 
 	wire "peerchain/chapters/02-wire"
 	"peerchain/tools/testalloc"
+	"peerchain/tools/testbytes"
 )
 
 func newItems() wire.Message { return new(MsgItems) }
@@ -30,12 +31,12 @@ var abcd = Item{Type: 1, ID: idOf(7), Data: []byte{0xab, 0xcd}}
 // itemsTests: an items message is the items, each with its tree and
 // hops, then the prunes and the announcements riding on it.
 var itemsTests = []payloadTest{
-	{name: "empty", msg: &MsgItems{}, payload: mustHex(`
+	{name: "empty", msg: &MsgItems{}, payload: testbytes.MustHex(`
 		00   # no items
 		00   # no prunes
 		00   # no announcements`)},
 	{name: "one item on tree A, 3 hops out", msg: &MsgItems{Items: []Item{abcd},
-		Trees: []uint64{treeA}, Hops: []uint8{3}}, payload: mustHex(`
+		Trees: []uint64{treeA}, Hops: []uint8{3}}, payload: testbytes.MustHex(`
 		01                 # one item
 		01000000           # type 1, LE
 		` + id7 + `
@@ -45,7 +46,7 @@ var itemsTests = []payloadTest{
 		00 00              # nothing rides`)},
 	{name: "two items on two trees", msg: &MsgItems{
 		Items: []Item{abcd, {Type: 2, ID: idOf(9), Data: []byte{0xef}}},
-		Trees: []uint64{treeA, treeB}, Hops: []uint8{1, 255}}, payload: mustHex(`
+		Trees: []uint64{treeA, treeB}, Hops: []uint8{1, 255}}, payload: testbytes.MustHex(`
 		02
 		01000000 ` + id7 + ` 0102030405060708 01 02 abcd
 		02000000
@@ -55,18 +56,18 @@ var itemsTests = []payloadTest{
 		01 ef              # one byte of data
 		00 00`)},
 	{name: "a prune riding", msg: &MsgItems{Items: []Item{abcd}, Trees: []uint64{treeA},
-		Hops: []uint8{1}, Prune: []uint64{treeB}}, payload: mustHex(`
+		Hops: []uint8{1}, Prune: []uint64{treeB}}, payload: testbytes.MustHex(`
 		01 01000000 ` + id7 + ` 0102030405060708 01 02 abcd
 		01 1132547698badcfe  # one prune: tree B
 		00`)},
 	{name: "prunes and announcements riding", msg: &MsgItems{Items: []Item{abcd},
 		Trees: []uint64{treeA}, Hops: []uint8{2}, Prune: []uint64{treeA, treeB},
 		Inv: []InvVect{{Type: msgTx, ID: refTx1}, {Type: msgTx, ID: refTx2}}},
-		payload: cat(mustHex(`
+		payload: cat(testbytes.MustHex(`
 		01 01000000 `+id7+` 0102030405060708 02 02 abcd
 		02 0102030405060708 1132547698badcfe  # two prunes`), refInvPayload)},
 	{name: "announcements alone", msg: &MsgItems{Inv: []InvVect{{Type: 1, ID: idOf(7)}}},
-		payload: mustHex("00 00 01 01000000 " + id7)},
+		payload: testbytes.MustHex("00 00 01 01000000 " + id7)},
 }
 
 // itemsLongTests are too long to cut at every byte: the first layer
@@ -74,10 +75,10 @@ var itemsTests = []payloadTest{
 var itemsLongTests = []payloadTest{
 	{name: "253 prunes and 253 announcements, three-byte counts",
 		msg:     &MsgItems{Prune: treesOf(253), Inv: invList253},
-		payload: cat(mustHex("00"), treesPayload("fdfd00", treesOf(253)), payloadOf("fdfd00", invList253))},
+		payload: cat(testbytes.MustHex("00"), treesPayload("fdfd00", treesOf(253)), payloadOf("fdfd00", invList253))},
 	{name: "MaxPruneTrees prunes and MaxRiders announcements",
 		msg:     &MsgItems{Prune: treesOf(MaxPruneTrees), Inv: riders(MaxRiders)},
-		payload: cat(mustHex("00"), treesPayload("fd0004", treesOf(MaxPruneTrees)), payloadOf("fde803", riders(MaxRiders)))},
+		payload: cat(testbytes.MustHex("00"), treesPayload("fd0004", treesOf(MaxPruneTrees)), payloadOf("fde803", riders(MaxRiders)))},
 	{name: "MaxItemsPerMsg items", msg: manyItems(MaxItemsPerMsg), payload: manyItemsPayload(MaxItemsPerMsg)},
 }
 
@@ -104,7 +105,7 @@ func manyItems(n int) *MsgItems {
 
 func manyItemsPayload(n int) []byte {
 	m := manyItems(n)
-	b := mustHex("fde803")
+	b := testbytes.MustHex("fde803")
 	for i, it := range m.Items {
 		b = append(b, itemHeader(it.Type, it.ID, m.Trees[i], m.Hops[i])...)
 		b = append(b, 1, it.Data[0])
@@ -117,7 +118,7 @@ var itemsFrames = []frameTest{
 	{name: "devnet, an item with a prune and an announcement riding", magic: wire.DevNet,
 		want: &MsgItems{Items: []Item{abcd}, Trees: []uint64{treeA}, Hops: []uint8{3},
 			Prune: []uint64{treeB}, Inv: []InvVect{{Type: 1, ID: idOf(7)}}},
-		raw: mustHex(`
+		raw: testbytes.MustHex(`
 		fc8ed5b6                  # devnet
 		6974656d7300000000000000  # "items", NUL-padded
 		5f000000                  # 95 bytes
@@ -126,8 +127,8 @@ var itemsFrames = []frameTest{
 		01 1132547698badcfe
 		01 01000000 ` + id7)},
 	{name: "test, empty", magic: wire.TestNet, want: &MsgItems{},
-		raw: cat(mustHex("fda7c9e3 6974656d7300000000000000 03000000"),
-			checksumOf(mustHex("000000")), mustHex("000000"))},
+		raw: cat(testbytes.MustHex("fda7c9e3 6974656d7300000000000000 03000000"),
+			checksumOf(testbytes.MustHex("000000")), testbytes.MustHex("000000"))},
 }
 
 // checksumOf is chapter 02's checksum of a payload.
@@ -184,7 +185,7 @@ func TestMsgItemsMissingEntries(t *testing.T) {
 // a zero length, and comes back empty.
 func TestMsgItemsNoData(t *testing.T) {
 	m := &MsgItems{Items: []Item{{Type: 2, ID: idOf(9)}}, Trees: []uint64{treeB}, Hops: []uint8{1}}
-	payload := cat(mustHex("01"), itemHeader(2, idOf(9), treeB, 1), mustHex("00 00 00"))
+	payload := cat(testbytes.MustHex("01"), itemHeader(2, idOf(9), treeB, 1), testbytes.MustHex("00 00 00"))
 	var buf bytes.Buffer
 	require.NoError(t, m.Encode(&buf))
 	assertBytes(t, payload, buf.Bytes())
@@ -210,7 +211,7 @@ func TestMsgItemsWireErrors(t *testing.T) {
 // a frame longer than an items message may be is refused at its
 // length field; a count claimed and not sent costs no memory.
 func TestMsgItemsLimits(t *testing.T) {
-	entry := cat(itemHeader(1, idOf(7), treeA, 1), mustHex("02 abcd"))
+	entry := cat(itemHeader(1, idOf(7), treeA, 1), testbytes.MustHex("02 abcd"))
 	tests := []struct {
 		name    string
 		payload []byte
@@ -218,17 +219,17 @@ func TestMsgItemsLimits(t *testing.T) {
 		wantErr error
 		wantMsg string
 	}{
-		{name: "1,001 items", payload: cat(mustHex("fde903"), entry, entry), unread: 2 * len(entry),
+		{name: "1,001 items", payload: cat(testbytes.MustHex("fde903"), entry, entry), unread: 2 * len(entry),
 			wantErr: ErrTooManyItems, wantMsg: "1001, limit 1000"},
-		{name: "2^64-1 items", payload: cat(mustHex("ffffffffffffffffff"), entry), unread: len(entry),
+		{name: "2^64-1 items", payload: cat(testbytes.MustHex("ffffffffffffffffff"), entry), unread: len(entry),
 			wantErr: ErrTooManyItems},
-		{name: "1,025 prunes", payload: cat(mustHex("01"), entry, mustHex("fd0104 0102030405060708")),
+		{name: "1,025 prunes", payload: cat(testbytes.MustHex("01"), entry, testbytes.MustHex("fd0104 0102030405060708")),
 			unread: 8, wantErr: ErrTooManyItems, wantMsg: "1025 prunes, limit 1024"},
-		{name: "1,001 announcements", payload: cat(mustHex("00 00 fde903"), payloadOf("", invList253[:2])),
+		{name: "1,001 announcements", payload: cat(testbytes.MustHex("00 00 fde903"), payloadOf("", invList253[:2])),
 			unread: 2 * InvVectSize, wantErr: ErrTooManyEntries, wantMsg: "1001, limit 1000"},
-		{name: "data over MaxItemData", payload: cat(mustHex("01"), itemHeader(1, idOf(7), treeA, 1),
-			mustHex("fe01001000"), make([]byte, 64)), unread: 64, wantErr: wire.ErrTooLong},
-		{name: "1 item in three bytes", payload: cat(mustHex("fd0100"), entry), unread: len(entry),
+		{name: "data over MaxItemData", payload: cat(testbytes.MustHex("01"), itemHeader(1, idOf(7), treeA, 1),
+			testbytes.MustHex("fe01001000"), make([]byte, 64)), unread: 64, wantErr: wire.ErrTooLong},
+		{name: "1 item in three bytes", payload: cat(testbytes.MustHex("fd0100"), entry), unread: len(entry),
 			wantErr: wire.ErrNonCanonical},
 	}
 	for _, tt := range tests {
@@ -243,7 +244,7 @@ func TestMsgItemsLimits(t *testing.T) {
 		})
 	}
 	t.Run("announcements over MaxRiders are too many items, as documented", func(t *testing.T) {
-		err := new(MsgItems).Decode(bytes.NewReader(mustHex("00 00 fde903")))
+		err := new(MsgItems).Decode(bytes.NewReader(testbytes.MustHex("00 00 fde903")))
 		assert.ErrorIs(t, err, ErrTooManyItems)
 	})
 	t.Run("encode over a limit", func(t *testing.T) {
@@ -254,12 +255,12 @@ func TestMsgItemsLimits(t *testing.T) {
 			{Inv: riders(MaxRiders + 1)},
 			{Items: []Item{huge, huge}},
 		} {
-			w := &failingWriter{budget: 1 << 30}
+			w := &testbytes.FailWriter{Budget: 1 << 30}
 			assert.ErrorIs(t, m.Encode(w), ErrTooManyItems, m.String())
-			assert.Empty(t, w.written, "%s: nothing written", m)
+			assert.Empty(t, w.Buf.Bytes(), "%s: nothing written", m)
 			_, err := wire.WriteMessage(w, wire.DevNet, m)
 			assert.ErrorIs(t, err, ErrTooManyItems, m.String())
-			assert.Empty(t, w.written, "%s: nothing framed", m)
+			assert.Empty(t, w.Buf.Bytes(), "%s: nothing framed", m)
 		}
 	})
 	t.Run("the largest payload is within chapter 02's", func(t *testing.T) {
@@ -292,11 +293,11 @@ func TestMsgItemsClaimedCounts(t *testing.T) {
 		claim    []byte
 		maxBytes uint64 // allocated a decode
 	}{
-		{name: "1,000 items", claim: mustHex("fde803"), maxBytes: 256},
-		{name: "1,024 prunes", claim: mustHex("00 fd0004"), maxBytes: 256},
-		{name: "1,000 announcements", claim: mustHex("00 00 fde803"), maxBytes: 256},
+		{name: "1,000 items", claim: testbytes.MustHex("fde803"), maxBytes: 256},
+		{name: "1,024 prunes", claim: testbytes.MustHex("00 fd0004"), maxBytes: 256},
+		{name: "1,000 announcements", claim: testbytes.MustHex("00 00 fde803"), maxBytes: 256},
 		{name: "an item of MaxItemData bytes", maxBytes: 64<<10 + 1024,
-			claim: cat(mustHex("01"), itemHeader(1, idOf(7), treeA, 1), mustHex("fe00001000"))},
+			claim: cat(testbytes.MustHex("01"), itemHeader(1, idOf(7), treeA, 1), testbytes.MustHex("fe00001000"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -321,13 +322,13 @@ func TestMsgItemsClaimedCounts(t *testing.T) {
 
 // itemsSeeds are counts and lengths around the items message's limits.
 var itemsSeeds = [][]byte{
-	mustHex("fde803"),       // 1,000 items, then nothing
-	mustHex("fde903"),       // 1,001
-	mustHex("00 fd0004"),    // 1,024 prunes
-	mustHex("00 fd0104"),    // 1,025
-	mustHex("00 00 fde803"), // 1,000 announcements
-	mustHex("00 00 fde903"), // 1,001
-	cat(mustHex("01"), itemHeader(1, idOf(7), treeA, 1), mustHex("fe01001000")), // data over MaxItemData
+	testbytes.MustHex("fde803"),       // 1,000 items, then nothing
+	testbytes.MustHex("fde903"),       // 1,001
+	testbytes.MustHex("00 fd0004"),    // 1,024 prunes
+	testbytes.MustHex("00 fd0104"),    // 1,025
+	testbytes.MustHex("00 00 fde803"), // 1,000 announcements
+	testbytes.MustHex("00 00 fde903"), // 1,001
+	cat(testbytes.MustHex("01"), itemHeader(1, idOf(7), treeA, 1), testbytes.MustHex("fe01001000")), // data over MaxItemData
 }
 
 // FuzzMsgItems is the third layer: go test -fuzz FuzzMsgItems. What

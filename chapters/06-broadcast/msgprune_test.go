@@ -11,6 +11,7 @@ import (
 
 	wire "peerchain/chapters/02-wire"
 	"peerchain/tools/testalloc"
+	"peerchain/tools/testbytes"
 )
 
 // Two trees, as publishers draw them (odd, nonzero), with bytes that
@@ -33,7 +34,7 @@ func treesOf(n int) []uint64 {
 
 // treesPayload is the encoding of trees, key by key, after count.
 func treesPayload(count string, trees []uint64) []byte {
-	b := mustHex(count)
+	b := testbytes.MustHex(count)
 	for _, t := range trees {
 		b = binary.LittleEndian.AppendUint64(b, t)
 	}
@@ -43,16 +44,16 @@ func treesPayload(count string, trees []uint64) []byte {
 // pruneTests: a prune names the trees the sender no longer wants
 // pushed, each by its 8-byte key.
 var pruneTests = []payloadTest{
-	{name: "no trees", msg: &MsgPrune{}, payload: mustHex("00")},
-	{name: "one tree", msg: &MsgPrune{Trees: []uint64{treeA}}, payload: mustHex(`
+	{name: "no trees", msg: &MsgPrune{}, payload: testbytes.MustHex("00")},
+	{name: "one tree", msg: &MsgPrune{Trees: []uint64{treeA}}, payload: testbytes.MustHex(`
 		01                 # count
 		0102030405060708   # tree A, little-endian`)},
-	{name: "two trees", msg: &MsgPrune{Trees: []uint64{treeA, treeB}}, payload: mustHex(`
+	{name: "two trees", msg: &MsgPrune{Trees: []uint64{treeA, treeB}}, payload: testbytes.MustHex(`
 		02
 		0102030405060708   # tree A
 		1132547698badcfe   # tree B`)},
 	{name: "the largest and the smallest key", msg: &MsgPrune{Trees: []uint64{^uint64(0), 1}},
-		payload: mustHex("02 ffffffffffffffff 0100000000000000")},
+		payload: testbytes.MustHex("02 ffffffffffffffff 0100000000000000")},
 }
 
 // pruneLongTests are too long to cut at every byte: the first layer
@@ -66,17 +67,17 @@ var pruneLongTests = []payloadTest{
 
 // pruneFrames: whole prunes, envelope and payload.
 var pruneFrames = []frameTest{
-	{name: "devnet", magic: wire.DevNet, want: &MsgPrune{Trees: []uint64{treeA, treeB}}, raw: mustHex(`
+	{name: "devnet", magic: wire.DevNet, want: &MsgPrune{Trees: []uint64{treeA, treeB}}, raw: testbytes.MustHex(`
 		fc8ed5b6                  # devnet
 		7072756e6500000000000000  # "prune", NUL-padded
 		11000000                  # 17 bytes
 		ab01d800                  # checksum
 		02 0102030405060708 1132547698badcfe`)},
 	{name: "main", magic: wire.MainNet, want: &MsgPrune{Trees: []uint64{treeA, treeB}},
-		raw: mustHex("fec3b0d1 7072756e6500000000000000 11000000 ab01d800" +
+		raw: testbytes.MustHex("fec3b0d1 7072756e6500000000000000 11000000 ab01d800" +
 			"02 0102030405060708 1132547698badcfe")},
 	{name: "test, no trees", magic: wire.TestNet, want: &MsgPrune{},
-		raw: mustHex("fda7c9e3 7072756e6500000000000000 01000000 1406e058 00")},
+		raw: testbytes.MustHex("fda7c9e3 7072756e6500000000000000 01000000 1406e058 00")},
 }
 
 func TestMsgPruneWire(t *testing.T) {
@@ -107,10 +108,10 @@ func TestMsgPruneLimits(t *testing.T) {
 		wantErr error
 		wantMsg string
 	}{
-		{name: "1,025", count: mustHex("fd0104"), wantErr: ErrTooManyItems, wantMsg: "1025 prunes, limit 1024"},
-		{name: "2^64-1", count: mustHex("ffffffffffffffffff"), wantErr: ErrTooManyItems,
+		{name: "1,025", count: testbytes.MustHex("fd0104"), wantErr: ErrTooManyItems, wantMsg: "1025 prunes, limit 1024"},
+		{name: "2^64-1", count: testbytes.MustHex("ffffffffffffffffff"), wantErr: ErrTooManyItems,
 			wantMsg: "18446744073709551615 prunes"},
-		{name: "1 in three bytes", count: mustHex("fd0100"), wantErr: wire.ErrNonCanonical},
+		{name: "1 in three bytes", count: testbytes.MustHex("fd0100"), wantErr: wire.ErrNonCanonical},
 	}
 	for _, c := range counts {
 		t.Run("count "+c.name, func(t *testing.T) {
@@ -127,12 +128,12 @@ func TestMsgPruneLimits(t *testing.T) {
 	}
 	t.Run("encode over the limit", func(t *testing.T) {
 		m := &MsgPrune{Trees: treesOf(MaxPruneTrees + 1)}
-		w := &failingWriter{budget: 1 << 30}
+		w := &testbytes.FailWriter{Budget: 1 << 30}
 		assert.ErrorIs(t, m.Encode(w), ErrTooManyItems)
-		assert.Empty(t, w.written, "nothing written")
+		assert.Empty(t, w.Buf.Bytes(), "nothing written")
 		_, err := wire.WriteMessage(w, wire.DevNet, m)
 		assert.ErrorIs(t, err, ErrTooManyItems)
-		assert.Empty(t, w.written, "nothing framed")
+		assert.Empty(t, w.Buf.Bytes(), "nothing framed")
 	})
 	t.Run("a frame longer than a prune may be", func(t *testing.T) {
 		raw := envelope(wire.DevNet, CmdPrune, nil)
@@ -149,7 +150,7 @@ func TestMsgPruneLimits(t *testing.T) {
 		assert.Equal(t, 100, r.Len(), "the payload is not read")
 	})
 	t.Run("a claimed count costs nothing", func(t *testing.T) {
-		claim := mustHex("fd0004") // 1,024, then nothing
+		claim := testbytes.MustHex("fd0004") // 1,024, then nothing
 		r := bytes.NewReader(claim)
 		var m MsgPrune
 		decode := func() {
@@ -170,8 +171,8 @@ func TestMsgPruneLimits(t *testing.T) {
 
 // pruneSeeds are counts around the prune's limit.
 var pruneSeeds = [][]byte{
-	mustHex("fd0004"), // 1,024, then nothing
-	mustHex("fd0104"), // 1,025
+	testbytes.MustHex("fd0004"), // 1,024, then nothing
+	testbytes.MustHex("fd0104"), // 1,025
 }
 
 // FuzzMsgPrune is the third layer: go test -fuzz FuzzMsgPrune. What

@@ -7,33 +7,18 @@ import (
 	"errors"
 	"io"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	wire "peerchain/chapters/02-wire"
+	"peerchain/tools/testbytes"
 )
 
 // The three layers of wire tests for this chapter's messages, as in
 // chapters 02 and 05: literal bytes both ways, short reads and writes at
 // every byte, and fuzz targets seeded from the same tables.
-
-// mustHex decodes hex, ignoring whitespace and "#" comments to the end
-// of a line, so that a message can be laid out field by field.
-func mustHex(s string) []byte {
-	var digits strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		digits.WriteString(strings.Join(strings.Fields(line), ""))
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
 
 // cat joins byte slices.
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
@@ -41,7 +26,7 @@ func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 // displayID is the ID of a hash shown as Bitcoin shows hashes, in
 // reversed hex: a block explorer's 000000...e9dc travels as dce9...00.
 func displayID(s string) ID {
-	b := mustHex(s)
+	b := testbytes.MustHex(s)
 	if len(b) != len(ID{}) {
 		panic("displayID: not 32 bytes")
 	}
@@ -130,10 +115,10 @@ func testPayloadWireErrors(t *testing.T, newMsg func() wire.Message, tests []pay
 		})
 		t.Run(tt.name+"/short writes", func(t *testing.T) {
 			for budget := range len(tt.payload) {
-				w := &failingWriter{budget: budget}
+				w := &testbytes.FailWriter{Budget: budget}
 				err := tt.msg.Encode(w)
-				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
-				assertBytes(t, tt.payload[:budget], w.written, "fail after %d", budget)
+				assert.ErrorIs(t, err, testbytes.ErrWrite, "fail after %d", budget)
+				assertBytes(t, tt.payload[:budget], w.Buf.Bytes(), "fail after %d", budget)
 			}
 		})
 	}
@@ -198,11 +183,11 @@ func testFrameWireErrors(t *testing.T, tests []frameTest) {
 		})
 		t.Run(tt.name+"/short writes", func(t *testing.T) {
 			for budget := range len(tt.raw) {
-				w := &failingWriter{budget: budget}
+				w := &testbytes.FailWriter{Budget: budget}
 				n, err := wire.WriteMessage(w, tt.magic, tt.want)
-				assert.ErrorIs(t, err, errWriteFailed, "fail after %d", budget)
+				assert.ErrorIs(t, err, testbytes.ErrWrite, "fail after %d", budget)
 				assert.Equal(t, budget, n, "fail after %d", budget)
-				assertBytes(t, tt.raw[:budget], w.written, "fail after %d", budget)
+				assertBytes(t, tt.raw[:budget], w.Buf.Bytes(), "fail after %d", budget)
 			}
 		})
 	}
@@ -232,11 +217,11 @@ func assertKnownCause(t *testing.T, err error) {
 // allowed, one over, the largest CompactSize, and counts sent in more
 // bytes than they need.
 var countSeeds = [][]byte{
-	mustHex("fd50c3"),             // 50,000, then nothing
-	mustHex("fd51c3"),             // 50,001
-	mustHex("ffffffffffffffffff"), // 2^64-1
-	mustHex("fd0100"),             // 1 in three bytes
-	mustHex("fe51c30000"),         // 50,001 in five bytes
+	testbytes.MustHex("fd50c3"),             // 50,000, then nothing
+	testbytes.MustHex("fd51c3"),             // 50,001
+	testbytes.MustHex("ffffffffffffffffff"), // 2^64-1
+	testbytes.MustHex("fd0100"),             // 1 in three bytes
+	testbytes.MustHex("fe51c30000"),         // 50,001 in five bytes
 }
 
 // fuzzPayload is the third layer: no payload makes Decode panic, every
@@ -295,26 +280,6 @@ func fuzzFrame(f *testing.F, tests []frameTest) {
 func assertBytes(t *testing.T, want, got []byte, msgAndArgs ...any) {
 	t.Helper()
 	assert.Equal(t, hex.EncodeToString(want), hex.EncodeToString(got), msgAndArgs...)
-}
-
-// errWriteFailed is what failingWriter returns once its budget is spent.
-var errWriteFailed = errors.New("write failed")
-
-// failingWriter accepts budget bytes and then fails, like a connection
-// that breaks in the middle of a write.
-type failingWriter struct {
-	budget  int
-	written []byte
-}
-
-func (w *failingWriter) Write(p []byte) (int, error) {
-	n := min(len(p), w.budget)
-	w.written = append(w.written, p[:n]...)
-	w.budget -= n
-	if n < len(p) {
-		return n, errWriteFailed
-	}
-	return n, nil
 }
 
 // errReadFailed is what failingReader returns once its budget is spent.

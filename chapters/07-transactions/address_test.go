@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testbytes"
 )
 
 // The public keys of RFC 8032's first two test vectors, and their
@@ -34,7 +36,7 @@ func TestAddressOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := AddressOf(ed25519.PublicKey(fxHex(tt.pub)))
+			a := AddressOf(ed25519.PublicKey(testbytes.MustHex(tt.pub)))
 			assert.Equal(t, tt.addr, hex.EncodeToString(a[:]))
 			assert.Equal(t, tt.text, a.String())
 			assert.Len(t, a.String(), len(AddressHRP)+1+32+6)
@@ -95,7 +97,7 @@ func TestAddressJSON(t *testing.T) {
 	type payment struct {
 		To Address `json:"to"`
 	}
-	a := AddressOf(ed25519.PublicKey(fxHex(rfc8032Pub1)))
+	a := AddressOf(ed25519.PublicKey(testbytes.MustHex(rfc8032Pub1)))
 	b, err := json.Marshal(payment{To: a})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"to":"`+rfc8032AddrText+`"}`, string(b))

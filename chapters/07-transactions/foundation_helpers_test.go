@@ -1,11 +1,7 @@
 package transactions
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/hex"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,21 +37,6 @@ func fxTx(from Key, to Address, amount, fee, nonce uint64, memo string) *Tx {
 	}
 	tx.Sign(from)
 	return tx
-}
-
-// fxHex decodes hex, ignoring whitespace and "#" comments to the end
-// of a line, so that an encoding can be laid out field by field.
-func fxHex(s string) []byte {
-	var digits strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		digits.WriteString(strings.Join(strings.Fields(line), ""))
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil {
-		panic(err)
-	}
-	return b
 }
 
 // fxEnvelope is a whole message as chapter 02 frames it: magic,
@@ -123,24 +104,4 @@ func fxSupply(s *State) uint64 {
 		sum += s.Account(a).Balance
 	}
 	return sum
-}
-
-// errFxWrite is what fxFailWriter returns once its budget is spent.
-var errFxWrite = errors.New("write failed")
-
-// fxFailWriter accepts budget bytes and then fails, like a connection
-// that breaks in the middle of a write.
-type fxFailWriter struct {
-	budget int
-	buf    bytes.Buffer
-}
-
-func (w *fxFailWriter) Write(p []byte) (int, error) {
-	n := min(len(p), w.budget)
-	w.buf.Write(p[:n])
-	w.budget -= n
-	if n < len(p) {
-		return n, errFxWrite
-	}
-	return n, nil
 }

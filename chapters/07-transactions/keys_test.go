@@ -12,11 +12,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"peerchain/tools/testbytes"
 )
 
 // TestKeyFromSeed: RFC 8032's first test vector, key and signature.
 func TestKeyFromSeed(t *testing.T) {
-	seed := [32]byte(fxHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+	seed := [32]byte(testbytes.MustHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
 	k := KeyFromSeed(seed)
 	require.True(t, k.Valid())
 	assert.Equal(t, rfc8032Pub1, hex.EncodeToString(k.Public()))

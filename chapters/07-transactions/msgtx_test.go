@@ -13,15 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	wire "peerchain/chapters/02-wire"
+	"peerchain/tools/testbytes"
 )
 
 // rfcTxFrame is rfcTxHex in chapter 02's envelope, on the devnet.
-var rfcTxFrame = append(fxHex(`
+var rfcTxFrame = append(testbytes.MustHex(`
 	fc8ed5b6                  # devnet
 	747800000000000000000000  # "tx"
 	93000000                  # 147 bytes
 	e667f67a                  # checksum (sha256d, checked with sha256sum)`),
-	fxHex(rfcTxHex)...)
+	testbytes.MustHex(rfcTxHex)...)
 
 // TestMsgTxRegistered: tx is in chapter 02's registry beside the
 // earlier chapters' messages, with its limit.
@@ -45,7 +46,7 @@ func TestMsgTxRegistered(t *testing.T) {
 
 	a, err := reg.New(CmdTx)
 	require.NoError(t, err)
-	require.NoError(t, a.Decode(bytes.NewReader(fxHex(rfcTxHex))))
+	require.NoError(t, a.Decode(bytes.NewReader(testbytes.MustHex(rfcTxHex))))
 	b, err := reg.New(CmdTx)
 	require.NoError(t, err)
 	assert.Equal(t, &MsgTx{}, b, "each message is new")
@@ -81,9 +82,9 @@ func TestMsgTxWire(t *testing.T) {
 		var werr *wire.Error
 		assert.ErrorAs(t, err, &werr, "cut at %d", cut)
 
-		w := &fxFailWriter{budget: cut}
+		w := &testbytes.FailWriter{Budget: cut}
 		_, err = wire.WriteMessage(w, wire.DevNet, want)
-		assert.ErrorIs(t, err, errFxWrite, "write fails at %d", cut)
+		assert.ErrorIs(t, err, testbytes.ErrWrite, "write fails at %d", cut)
 	}
 }
 
@@ -93,7 +94,7 @@ func TestMsgTxRefused(t *testing.T) {
 	overLimit := fxEnvelope(wire.DevNet, CmdTx, nil)
 	binary.LittleEndian.PutUint32(overLimit[16:], MaxTxSize+1)
 	overLimit = append(overLimit, make([]byte, 100)...)
-	raw := fxHex(rfcTxHex)
+	raw := testbytes.MustHex(rfcTxHex)
 	tests := []struct {
 		name       string
 		raw        []byte
@@ -104,7 +105,7 @@ func TestMsgTxRefused(t *testing.T) {
 		{name: "longer than a transaction may be", raw: overLimit,
 			wantErr: wire.ErrPayloadTooLarge, wantOffset: 16, wantUnread: 100},
 		{name: "memo of 257 bytes",
-			raw:     fxEnvelope(wire.DevNet, CmdTx, fxHex(strings.Repeat("00", fixedSize)+"fd0101")),
+			raw:     fxEnvelope(wire.DevNet, CmdTx, testbytes.MustHex(strings.Repeat("00", fixedSize)+"fd0101")),
 			wantErr: ErrMemoSize, wantOffset: wire.HeaderSize + fixedSize + 3},
 		{name: "a byte after the signature", raw: fxEnvelope(wire.DevNet, CmdTx, append(raw, 0)),
 			wantErr: wire.ErrTrailingBytes, wantOffset: wire.HeaderSize + len(raw)},

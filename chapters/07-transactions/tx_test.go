@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	wire "peerchain/chapters/02-wire"
+	"peerchain/tools/testbytes"
 )
 
 // rfcTxHex is a transfer signed by RFC 8032's first key (signature
@@ -40,9 +41,9 @@ const rfcTxID = "19adae1554b44ea7aa901d382ce25c4290a3e1b15e30db503489c3bd39cb21e
 // rfcTx is what rfcTxHex decodes to.
 func rfcTx() *Tx {
 	return &Tx{
-		Chain: wire.DevNet, From: fxHex(rfc8032Pub1), To: Address(fxHex(rfc8032Addr2)),
+		Chain: wire.DevNet, From: testbytes.MustHex(rfc8032Pub1), To: Address(testbytes.MustHex(rfc8032Addr2)),
 		Amount: 1000, Fee: 10, Nonce: 7, Memo: []byte("hi"),
-		Sig: fxHex(`ba1adb87ad6ff9704720ecbd6a048bc5ca5da4cd0d3917c36d015fe4f828c88c
+		Sig: testbytes.MustHex(`ba1adb87ad6ff9704720ecbd6a048bc5ca5da4cd0d3917c36d015fe4f828c88c
 			277a40656af02fc7c689c9aa06056ec4bdc0f3446452cefc15dfd2b39ee4fb05`),
 	}
 }
@@ -53,18 +54,18 @@ var txWireTests = []struct {
 	tx   *Tx
 	raw  []byte
 }{
-	{name: "RFC 8032 key pays key 2", tx: rfcTx(), raw: fxHex(rfcTxHex)},
+	{name: "RFC 8032 key pays key 2", tx: rfcTx(), raw: testbytes.MustHex(rfcTxHex)},
 	{name: "no memo, main network, unsigned bytes",
 		tx: &Tx{Chain: wire.MainNet, From: bytes.Repeat([]byte{0x11}, 32), Amount: 1,
 			Sig: bytes.Repeat([]byte{0x22}, 64)},
-		raw: fxHex(`fec3b0d1` + strings.Repeat("11", 32) + strings.Repeat("00", 20) + `
+		raw: testbytes.MustHex(`fec3b0d1` + strings.Repeat("11", 32) + strings.Repeat("00", 20) + `
 			0100000000000000 0000000000000000 0000000000000000
 			00` + strings.Repeat("22", 64))},
 	{name: "memo of 253 bytes, the first with a 3-byte length",
 		tx: &Tx{Chain: wire.TestNet, From: bytes.Repeat([]byte{0x33}, 32), To: Address{19: 0x44},
 			Amount: math.MaxUint64, Fee: 0x0102030405060708, Nonce: 1 << 63,
 			Memo: bytes.Repeat([]byte("m"), 253), Sig: bytes.Repeat([]byte{0x55}, 64)},
-		raw: fxHex(`fda7c9e3` + strings.Repeat("33", 32) + strings.Repeat("00", 19) + `44
+		raw: testbytes.MustHex(`fda7c9e3` + strings.Repeat("33", 32) + strings.Repeat("00", 19) + `44
 			ffffffffffffffff 0807060504030201 0000000000000080
 			fdfd00` + strings.Repeat("6d", 253) + strings.Repeat("55", 64))},
 }
@@ -89,12 +90,12 @@ func TestTxWire(t *testing.T) {
 		id := tx.ID()
 		assert.Equal(t, rfcTxID, hex.EncodeToString(id[:]))
 		assert.NoError(t, tx.Check(wire.DevNet))
-		assert.Equal(t, AddressOf(fxHex(rfc8032Pub1)), tx.Sender())
+		assert.Equal(t, AddressOf(testbytes.MustHex(rfc8032Pub1)), tx.Sender())
 		assert.Equal(t, uint64(1010), tx.Cost())
 		assert.Contains(t, tx.String(), rfc8032AddrText+" pays "+rfc8032Addr2Txt+" 1000 (fee 10, nonce 7)")
 	})
 	t.Run("decoding does not share the input's memory", func(t *testing.T) {
-		raw := fxHex(rfcTxHex)
+		raw := testbytes.MustHex(rfcTxHex)
 		tx, err := ParseTx(raw)
 		require.NoError(t, err)
 		clear(raw)
@@ -116,9 +117,9 @@ func TestTxWireErrors(t *testing.T) {
 				var d Tx
 				assert.ErrorIs(t, d.Decode(bytes.NewReader(tt.raw[:n])), io.ErrUnexpectedEOF, "Decode cut at %d", n)
 
-				w := &fxFailWriter{budget: n}
-				assert.ErrorIs(t, tt.tx.Encode(w), errFxWrite, "write fails at %d", n)
-				assert.Equal(t, hex.EncodeToString(tt.raw[:n]), hex.EncodeToString(w.buf.Bytes()),
+				w := &testbytes.FailWriter{Budget: n}
+				assert.ErrorIs(t, tt.tx.Encode(w), testbytes.ErrWrite, "write fails at %d", n)
+				assert.Equal(t, hex.EncodeToString(tt.raw[:n]), hex.EncodeToString(w.Buf.Bytes()),
 					"written before %d", n)
 			}
 		})
@@ -131,16 +132,16 @@ var txRefusedTests = []struct {
 	raw     []byte
 	wantErr error
 }{
-	{name: "a byte after the signature", raw: append(fxHex(rfcTxHex), 0), wantErr: ErrDecode},
-	{name: "two transactions", raw: append(fxHex(rfcTxHex), fxHex(rfcTxHex)...), wantErr: ErrDecode},
-	{name: "memo of 257 bytes, none sent", raw: fxHex(strings.Repeat("00", fixedSize) + "fd0101"),
+	{name: "a byte after the signature", raw: append(testbytes.MustHex(rfcTxHex), 0), wantErr: ErrDecode},
+	{name: "two transactions", raw: append(testbytes.MustHex(rfcTxHex), testbytes.MustHex(rfcTxHex)...), wantErr: ErrDecode},
+	{name: "memo of 257 bytes, none sent", raw: testbytes.MustHex(strings.Repeat("00", fixedSize) + "fd0101"),
 		wantErr: ErrMemoSize},
-	{name: "memo of 4 GiB, none sent", raw: fxHex(strings.Repeat("00", fixedSize) + "feffffffff"),
+	{name: "memo of 4 GiB, none sent", raw: testbytes.MustHex(strings.Repeat("00", fixedSize) + "feffffffff"),
 		wantErr: ErrMemoSize},
-	{name: "memo of 2^64-1 bytes, none sent", raw: fxHex(strings.Repeat("00", fixedSize) + "ffffffffffffffffff"),
+	{name: "memo of 2^64-1 bytes, none sent", raw: testbytes.MustHex(strings.Repeat("00", fixedSize) + "ffffffffffffffffff"),
 		wantErr: ErrMemoSize},
 	{name: "memo length in more bytes than it needs",
-		raw:     fxHex(strings.Repeat("00", fixedSize) + "fd0200 6869" + strings.Repeat("00", 64)),
+		raw:     testbytes.MustHex(strings.Repeat("00", fixedSize) + "fd0200 6869" + strings.Repeat("00", 64)),
 		wantErr: wire.ErrNonCanonical},
 	{name: "longer than any transaction", raw: make([]byte, MaxTxSize+1), wantErr: ErrDecode},
 }

@@ -11,6 +11,7 @@ import (
 
 	wire "peerchain/chapters/02-wire"
 	transactions "peerchain/chapters/07-transactions"
+	"peerchain/tools/testbytes"
 )
 
 // rfcTxHex is chapter 07's test transfer, signed by RFC 8032's first
@@ -57,11 +58,11 @@ const rfcBlockHex = `
 const rfcBlockHash = "0b559d1cced608f42a7cbf2003649f0e70c2a0fca14ab7a96515610cf5636d86"
 
 func rfcAddr2() transactions.Address {
-	return transactions.Address(mustHex("39f713d0a644253f04529421b9f51b9b08979d08"))
+	return transactions.Address(testbytes.MustHex("39f713d0a644253f04529421b9f51b9b08979d08"))
 }
 
 func rfcTx() *transactions.Tx {
-	tx, err := transactions.ParseTx(mustHex(rfcTxHex))
+	tx, err := transactions.ParseTx(testbytes.MustHex(rfcTxHex))
 	if err != nil {
 		panic(err)
 	}
@@ -88,8 +89,8 @@ var blockWireTests = []struct {
 	block *Block
 	raw   []byte
 }{
-	{name: "a coinbase and one transfer", block: rfcBlock(), raw: mustHex(rfcBlockHex)},
-	{name: "the devnet's genesis", block: &DevNet.Genesis, raw: mustHex(`
+	{name: "a coinbase and one transfer", block: rfcBlock(), raw: testbytes.MustHex(rfcBlockHex)},
+	{name: "the devnet's genesis", block: &DevNet.Genesis, raw: testbytes.MustHex(`
 		01000000                                                         # version
 		0000000000000000000000000000000000000000000000000000000000000000 # no previous
 		f0a0f05789cea278bda39126f00a328cfd59ced3637f96b9a8c72e851e01a81d # merkle root
@@ -143,9 +144,9 @@ func TestBlockWireErrors(t *testing.T) {
 				assert.ErrorIs(t, err, ErrBlockDecode, "cut at %d", cut)
 				assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "cut at %d", cut)
 
-				w := &failWriter{budget: cut}
-				assert.ErrorIs(t, tt.block.Encode(w), errWriteFailed, "write fails at %d", cut)
-				assertBytes(t, tt.raw[:cut], w.buf.Bytes(), "written before %d", cut)
+				w := &testbytes.FailWriter{Budget: cut}
+				assert.ErrorIs(t, tt.block.Encode(w), testbytes.ErrWrite, "write fails at %d", cut)
+				assertBytes(t, tt.raw[:cut], w.Buf.Bytes(), "written before %d", cut)
 			}
 		})
 	}
@@ -153,12 +154,12 @@ func TestBlockWireErrors(t *testing.T) {
 
 // TestParseBlockRefused: what ParseBlock refuses besides short input.
 func TestParseBlockRefused(t *testing.T) {
-	raw := mustHex(rfcBlockHex)
-	countAt := HeaderSize + len(mustHex(rfcCoinbaseHex))
+	raw := testbytes.MustHex(rfcBlockHex)
+	countAt := HeaderSize + len(testbytes.MustHex(rfcCoinbaseHex))
 	withCount := func(count string) []byte {
-		return append(append(append([]byte(nil), raw[:countAt]...), mustHex(count)...), raw[countAt+1:]...)
+		return append(append(append([]byte(nil), raw[:countAt]...), testbytes.MustHex(count)...), raw[countAt+1:]...)
 	}
-	longExtra := append(append([]byte(nil), raw[:HeaderSize+36]...), mustHex("65")...)
+	longExtra := append(append([]byte(nil), raw[:HeaderSize+36]...), testbytes.MustHex("65")...)
 	longExtra = append(longExtra, make([]byte, 101)...)
 	tests := []struct {
 		name    string
@@ -189,22 +190,22 @@ func TestParseBlockRefused(t *testing.T) {
 // still cannot make Decode read past MaxBlockSize, nor allocate for a
 // count of transactions it claims.
 func TestBlockDecodeBounded(t *testing.T) {
-	raw := mustHex(rfcBlockHex)
-	countAt := HeaderSize + len(mustHex(rfcCoinbaseHex))
-	claim := append(append([]byte(nil), raw[:countAt]...), mustHex("fd1027")...) // 10,000
+	raw := testbytes.MustHex(rfcBlockHex)
+	countAt := HeaderSize + len(testbytes.MustHex(rfcCoinbaseHex))
+	claim := append(append([]byte(nil), raw[:countAt]...), testbytes.MustHex("fd1027")...) // 10,000
 	var b Block
 	err := b.Decode(io.MultiReader(bytes.NewReader(claim), zeros{}))
 	assert.ErrorIs(t, err, ErrBlockDecode)
 	assert.Contains(t, err.Error(), "a block has room for 6895")
 
-	big := append(append([]byte(nil), raw[:countAt]...), mustHex("fd401f")...) // 8,000 > MaxBlockTxs
+	big := append(append([]byte(nil), raw[:countAt]...), testbytes.MustHex("fd401f")...) // 8,000 > MaxBlockTxs
 	assert.Greater(t, 8000, MaxBlockTxs)
 	err = b.Decode(io.MultiReader(bytes.NewReader(big), zeros{}))
 	assert.ErrorIs(t, err, ErrBlockDecode)
 
 	// Transfers with 200-byte memos: 6,000 of them would be 2 MB.
 	memoTx := append(append(make([]byte, 80), 0xc8), make([]byte, 200+64)...)
-	fits := append(append([]byte(nil), raw[:countAt]...), mustHex("fd7017")...)
+	fits := append(append([]byte(nil), raw[:countAt]...), testbytes.MustHex("fd7017")...)
 	err = b.Decode(io.MultiReader(bytes.NewReader(fits),
 		bytes.NewReader(bytes.Repeat(memoTx, 6000))))
 	assert.ErrorIs(t, err, ErrBlockDecode)
@@ -222,7 +223,7 @@ func (zeros) Read(p []byte) (int, error) {
 
 // TestCoinbaseWire: the coinbase alone, both ways, and cut short.
 func TestCoinbaseWire(t *testing.T) {
-	raw := mustHex(rfcCoinbaseHex)
+	raw := testbytes.MustHex(rfcCoinbaseHex)
 	c := rfcCoinbase()
 	assertBytes(t, raw, c.Bytes())
 	assert.Equal(t, len(raw), c.Size())

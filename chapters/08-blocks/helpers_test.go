@@ -1,11 +1,8 @@
 package blocks
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -34,21 +31,6 @@ func testTx(from transactions.Key, to transactions.Address, amount, fee, nonce u
 	tx := &transactions.Tx{Chain: testNet.Magic, To: to, Amount: amount, Fee: fee, Nonce: nonce}
 	tx.Sign(from)
 	return tx
-}
-
-// mustHex decodes hex, ignoring whitespace and "#" comments to the end
-// of a line, so that an encoding can be laid out field by field.
-func mustHex(s string) []byte {
-	var digits strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		digits.WriteString(strings.Join(strings.Fields(line), ""))
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil {
-		panic(err)
-	}
-	return b
 }
 
 // mustHash is a hash written in reversed hex, as explorers show it.
@@ -96,26 +78,6 @@ func snapshot(s *transactions.State) map[transactions.Address]transactions.Accou
 		out[a] = s.Account(a)
 	}
 	return out
-}
-
-// errWriteFailed is what failWriter returns once its budget is spent.
-var errWriteFailed = errors.New("write failed")
-
-// failWriter accepts budget bytes and then fails, like a connection
-// that breaks in the middle of a write.
-type failWriter struct {
-	budget int
-	buf    bytes.Buffer
-}
-
-func (w *failWriter) Write(p []byte) (int, error) {
-	n := min(len(p), w.budget)
-	w.buf.Write(p[:n])
-	w.budget -= n
-	if n < len(p) {
-		return n, errWriteFailed
-	}
-	return n, nil
 }
 
 // testGenesisTime is the devnet genesis's time; the tests' clock starts

@@ -12,6 +12,7 @@ import (
 
 	wire "peerchain/chapters/02-wire"
 	transactions "peerchain/chapters/07-transactions"
+	"peerchain/tools/testbytes"
 )
 
 // msgTest is a message and its payload, byte for byte.
@@ -28,24 +29,24 @@ var genesisHeaderHex = `
 
 var msgTests = map[string][]msgTest{
 	CmdBlock: {
-		{name: "a coinbase and one transfer", msg: &MsgBlock{Block: *rfcBlock()}, payload: mustHex(rfcBlockHex)},
+		{name: "a coinbase and one transfer", msg: &MsgBlock{Block: *rfcBlock()}, payload: testbytes.MustHex(rfcBlockHex)},
 	},
 	CmdHeaders: {
-		{name: "none", msg: &MsgHeaders{}, payload: mustHex("00")},
+		{name: "none", msg: &MsgHeaders{}, payload: testbytes.MustHex("00")},
 		{name: "the devnet's genesis header", msg: &MsgHeaders{Headers: []Header{DevNet.Genesis.Header}},
-			payload: mustHex("01" + genesisHeaderHex + "00")},
+			payload: testbytes.MustHex("01" + genesisHeaderHex + "00")},
 		{name: "two", msg: &MsgHeaders{Headers: []Header{DevNet.Genesis.Header, rfcBlock().Header}},
-			payload: mustHex("02" + genesisHeaderHex + "00" + rfcBlockHex[:strings.Index(rfcBlockHex, "nonce")] + "\n00")},
+			payload: testbytes.MustHex("02" + genesisHeaderHex + "00" + rfcBlockHex[:strings.Index(rfcBlockHex, "nonce")] + "\n00")},
 	},
 	CmdGetHeaders: {
 		{name: "from genesis, no stop", msg: &MsgGetHeaders{Version: 70016, Locator: []Hash{DevNet.Genesis.Hash()}},
-			payload: mustHex(`
+			payload: testbytes.MustHex(`
 				80110100                                                         # version 70016
 				01                                                               # one hash
 				be925063d47a65de3e9014f5ecddc8956407561bf52c0386ce4ce94ddb090000 # genesis
 				0000000000000000000000000000000000000000000000000000000000000000 # no stop`)},
 		{name: "empty locator, a stop", msg: &MsgGetHeaders{Stop: DevNet.Genesis.Hash()},
-			payload: mustHex("00000000 00 be925063d47a65de3e9014f5ecddc8956407561bf52c0386ce4ce94ddb090000")},
+			payload: testbytes.MustHex("00000000 00 be925063d47a65de3e9014f5ecddc8956407561bf52c0386ce4ce94ddb090000")},
 	},
 	CmdSendHeaders: {{name: "empty", msg: &MsgSendHeaders{}, payload: nil}},
 }
@@ -81,7 +82,7 @@ func TestMessagesWire(t *testing.T) {
 				for cut := range len(tt.payload) {
 					m := newMsg(t, cmd)
 					assert.ErrorIs(t, m.Decode(bytes.NewReader(tt.payload[:cut])), io.ErrUnexpectedEOF, "cut at %d", cut)
-					assert.ErrorIs(t, tt.msg.Encode(&failWriter{budget: cut}), errWriteFailed, "write fails at %d", cut)
+					assert.ErrorIs(t, tt.msg.Encode(&testbytes.FailWriter{Budget: cut}), testbytes.ErrWrite, "write fails at %d", cut)
 				}
 			})
 		}
@@ -97,10 +98,10 @@ func TestMessagesRefused(t *testing.T) {
 		payload []byte
 		wantErr error
 	}{
-		{"2001 headers", CmdHeaders, mustHex("fdd107"), ErrTooManyHeaders},
-		{"a header with a transaction", CmdHeaders, mustHex("01" + genesisHeaderHex + "01"), ErrHeaderTxCount},
-		{"a locator of 102", CmdGetHeaders, mustHex("00000000 66"), ErrLocatorSize},
-		{"a count sent long", CmdHeaders, mustHex("fd0100"), wire.ErrNonCanonical},
+		{"2001 headers", CmdHeaders, testbytes.MustHex("fdd107"), ErrTooManyHeaders},
+		{"a header with a transaction", CmdHeaders, testbytes.MustHex("01" + genesisHeaderHex + "01"), ErrHeaderTxCount},
+		{"a locator of 102", CmdGetHeaders, testbytes.MustHex("00000000 66"), ErrLocatorSize},
+		{"a count sent long", CmdHeaders, testbytes.MustHex("fd0100"), wire.ErrNonCanonical},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
