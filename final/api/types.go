@@ -89,6 +89,10 @@ type Status struct {
 	// Aside is how many valid blocks the node keeps off its chain:
 	// blocks on another branch, or whose parent it has not got yet.
 	Aside int `json:"aside"`
+	// Reorgs is how many times the chain moved to another branch
+	// (chapter 10), and DeepestReorg the most blocks one took off.
+	Reorgs       int `json:"reorgs"`
+	DeepestReorg int `json:"deepest_reorg"`
 }
 
 // Peers is the number of connected peers.

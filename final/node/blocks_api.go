@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -20,8 +19,8 @@ func (n *Node) Blocks(ctx context.Context) (api.Blocks, error) {
 }
 
 // Block implements api.Backend: the main chain's block at a height or
-// with a hash. The newest are in memory; older ones are read from the
-// store, off the loop.
+// with a hash, from the tree's memory, or else read from the store off
+// the loop.
 func (n *Node) Block(ctx context.Context, id string) (api.Block, error) {
 	byHash, height, err := parseBlockID(id)
 	if err != nil {
@@ -42,7 +41,7 @@ func (n *Node) Block(ctx context.Context, id string) (api.Block, error) {
 		} else {
 			f.height, f.ok = c.HeightOf(byHash)
 		}
-		f.block = m.ledger.recentBlock(f.hash)
+		f.block = m.ledger.mainBlock(f.hash)
 		return f
 	})
 	if err != nil {
@@ -103,7 +102,7 @@ func (m *Machine) BlockList() api.Blocks {
 	c := m.ledger.chain
 	out := api.Blocks{Height: c.Height(), Tip: c.Tip().String(), Blocks: []api.BlockSummary{}}
 	height := c.Height()
-	for _, b := range slices.Backward(m.ledger.recent) {
+	for _, b := range m.ledger.recent() {
 		out.Blocks = append(out.Blocks, blockSummary(b, height))
 		height--
 	}
@@ -126,17 +125,6 @@ func (m *Machine) HeaderList(from uint64, count int) api.Headers {
 		})
 	}
 	return out
-}
-
-// recentBlock is the block with hash if it is among the newest the
-// ledger keeps, else nil.
-func (l *ledger) recentBlock(hash blocks.Hash) *blocks.Block {
-	for _, b := range l.recent {
-		if b.Hash() == hash {
-			return b
-		}
-	}
-	return nil
 }
 
 // blockSummary is a block at height in the API's terms.

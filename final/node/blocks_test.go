@@ -101,7 +101,7 @@ func TestBlocksRelayAndRestart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, blocks.DevNet.Genesis.Hash().String(), genesis.Hash)
 
-	for _, id := range []string{"7", fx.side.Hash().String()} {
+	for _, id := range []string{"7", fx.side[0].Hash().String()} {
 		_, err := b.Block(ctx, id)
 		assert.ErrorIs(t, err, api.ErrNotFound, id)
 	}
@@ -198,7 +198,7 @@ func TestBadBlockFromAPeer(t *testing.T) {
 			{Type: blocks.BlockItem, ID: broadcast.ID(b.Hash()), Data: data}}}))
 	}
 
-	push(fx.side, mustBytes(t, fx.side))
+	push(fx.side[0], mustBytes(t, fx.side[0]))
 	eventually(t, "the side block kept aside", 10*time.Second, func() bool { return status(t, n).Aside == 1 })
 	ps, err := n.Peers(context.Background())
 	require.NoError(t, err)

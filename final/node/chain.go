@@ -3,7 +3,6 @@ package node
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	simulation "peerchain/chapters/04-simulation"
@@ -11,14 +10,9 @@ import (
 	transactions "peerchain/chapters/07-transactions"
 	blocks "peerchain/chapters/08-blocks"
 	pow "peerchain/chapters/09-pow"
+	forkchoice "peerchain/chapters/10-forkchoice"
 	"peerchain/final/api"
 )
-
-// MaxAsideBlocks bounds the valid blocks a node keeps off its chain:
-// blocks of another branch, for chapter 10's fork choice, and blocks
-// whose parent has not come yet, connected when it does. Past it the
-// oldest goes.
-const MaxAsideBlocks = 64
 
 // blockType is the node's block item type: chapter 08's blocks, named by
 // their header's hash, which the broadcast takes only when its Check
@@ -28,51 +22,72 @@ func blockType(check func(broadcast.ID, []byte) error) broadcast.ItemType {
 		MaxSize: blocks.MaxBlockSize, Check: check}
 }
 
-// BlockConnected is emitted when a block becomes the chain's tip: mined
-// here, or relayed by a peer.
+// BlockConnected is emitted when a block goes onto the main chain: it
+// extends the tip, or a reorganisation puts it on.
 type BlockConnected struct {
 	Block  *blocks.Block
 	Height uint64
 	Raw    []byte // its encoding, as the store keeps it
 }
 
-// BlockAside is emitted when a valid block is kept off the chain: it
-// does not extend the tip.
+// BlockAside is emitted when a valid block is kept off the main chain:
+// a block of another branch, or an orphan whose parent has not come.
 type BlockAside struct {
 	Hash   blocks.Hash
 	Parent blocks.Hash
+	Orphan bool
+}
+
+// Reorganized is emitted when the chain moves to another branch, before
+// the BlockConnected of the blocks put on.
+type Reorganized struct {
+	Fork           uint64 // the height of the last block both share
+	OldTip, NewTip blocks.Hash
+	Disconnected   int
+	Connected      int
+}
+
+// ForkRefused is emitted when a block's branch leaves the chain more
+// than forkchoice.DefaultMaxReorgDepth below the tip: the node will not
+// reorganise that deep, whatever the work.
+type ForkRefused struct {
+	Hash blocks.Hash
+	Err  error
 }
 
 // whyConflict is the Dropped reason of pending transactions that a
 // block's made invalid: the same sender's nonce, or money it spent.
 const whyConflict = "conflict with a block"
 
-// ledger is the node's chain: chapter 08's linear chain with chapter
-// 09's proof of work as its header rule, the blocks kept aside, and
-// the newest blocks' bodies for the API. It runs inside the machine,
-// on the loop, through the block type's Check.
+// ledger is the node's chain: chapter 10's block tree, its rules
+// chapter 09's proof of work, its main chain's state shared with the
+// mempool. It runs inside the machine, on the loop, through the block
+// type's Check.
 type ledger struct {
-	chain    *blocks.Chain
-	params   pow.Params
-	next     pow.RetargetFunc
-	pool     *transactions.Mempool
-	aside    map[blocks.Hash]*blocks.Block
-	order    []blocks.Hash // aside's, oldest first
-	maxAside int           // MaxAsideBlocks; tests set less
-	recent   []*blocks.Block
+	tree   *forkchoice.Tree
+	chain  *blocks.Chain // the tree's main chain
+	params pow.Params
+	next   pow.RetargetFunc
+	pool   *transactions.Mempool
+	reorgs int
+	// deepest is the most blocks a reorganisation took off.
+	deepest int
 	// arrivals are when the last two blocks were connected, by the
 	// clock the machine is given, the newer second.
 	arrivals [2]time.Time
 	now      time.Time // the event's: Check has no clock of its own
 	out      []simulation.Action
-	// republish are blocks connected from aside, which the broadcast
-	// declined when they came: the machine publishes them, to relay.
+	// republish are orphans the tree took in once their parent came,
+	// which the broadcast declined when they came: the machine
+	// publishes them, to relay.
 	republish []broadcast.Item
 }
 
-// newLedger is a ledger of the genesis block of magic's network on
-// state, with retarget next (nil: chapter 09's).
-func newLedger(state *transactions.State, next pow.RetargetFunc) (*ledger, error) {
+// newLedger is a ledger of the genesis block of state's network, with
+// retarget next (nil: chapter 09's) and fork choice choice (nil:
+// chapter 10's most work).
+func newLedger(state *transactions.State, next pow.RetargetFunc,
+	choice forkchoice.Choice) (*ledger, error) {
 	net, ok := blocks.NetworkOf(state.Chain())
 	if !ok {
 		return nil, fmt.Errorf("no block network for chain %s", state.Chain())
@@ -84,22 +99,26 @@ func newLedger(state *transactions.State, next pow.RetargetFunc) (*ledger, error
 	if next == nil {
 		next = pow.NextWorkRequired
 	}
-	c, err := blocks.NewChain(blocks.ChainConfig{Network: net, State: state,
-		Rules: []blocks.HeaderRule{pow.HeaderRuleWith(params, next)}})
+	tree, err := forkchoice.New(forkchoice.Config{Network: net, State: state,
+		Rules: []blocks.HeaderRule{pow.HeaderRuleWith(params, next)},
+		OrphanRule: func(h *blocks.Header) error {
+			return pow.CheckProofOfWork(h.BlockHash(), h.Bits, params.PowLimit)
+		},
+		Choice: choice})
 	if err != nil {
 		return nil, err
 	}
-	return &ledger{chain: c, params: params, next: next,
-		aside: make(map[blocks.Hash]*blocks.Block), maxAside: MaxAsideBlocks}, nil
+	return &ledger{tree: tree, chain: tree.Chain(), params: params, next: next}, nil
 }
 
 // docs:begin check-block
 
-// check is the block type's check in the broadcast. A block that
-// extends the tip is connected, and the broadcast relays it; any other
-// valid one is kept aside and declined (nobody is blamed: it may be of
-// a branch this node does not follow, or early); a block that breaks
-// a rule is an error, which costs its sender points.
+// check is the block type's check in the broadcast: the tree takes the
+// block in. A block it keeps is relayed, on the main chain or not, so
+// that every node hears of every branch; an orphan is declined until
+// its parent comes; a fork too deep to follow is declined (no blame:
+// the sender may be on it honestly); a block that breaks a rule is an
+// error, which costs its sender points.
 func (l *ledger) check(id broadcast.ID, data []byte) error {
 	b, err := blocks.ParseBlock(data)
 	if err != nil {
@@ -109,119 +128,118 @@ func (l *ledger) check(id broadcast.ID, data []byte) error {
 	if broadcast.ID(hash) != id {
 		return fmt.Errorf("%w: block %s sent as %s", broadcast.ErrItemID, hash, blocks.Hash(id))
 	}
-	if _, ok := l.chain.HeightOf(hash); ok {
-		return nil // ours: mined here, or connected from aside
+	if _, ok := l.tree.Node(hash); ok {
+		return nil // ours: mined here, or taken in already
 	}
-	if b.Header.PrevBlock != l.chain.Tip() {
-		return l.keepAside(b)
+	c, err := l.tree.Add(b, l.now)
+	if c != nil {
+		l.apply(c)
 	}
-	err = l.connect(b)
-	if errors.Is(err, blocks.ErrTimeTooNew) {
+	switch {
+	case errors.Is(err, forkchoice.ErrDuplicate):
+		return fmt.Errorf("%w: %w", broadcast.ErrDeclined, err) // an orphan again
+	case errors.Is(err, forkchoice.ErrForkTooOld):
+		l.emit(ForkRefused{Hash: hash, Err: err})
+		return fmt.Errorf("%w: %w", broadcast.ErrDeclined, err)
+	case errors.Is(err, blocks.ErrTimeTooNew):
 		// Valid later, by a clock a little ahead of ours: no blame.
 		return fmt.Errorf("%w: %w", broadcast.ErrDeclined, err)
+	case err != nil:
+		return err
+	case c.Orphaned:
+		l.emit(BlockAside{Hash: hash, Parent: b.Header.PrevBlock, Orphan: true})
+		return fmt.Errorf("%w: block %s: its parent %s is unknown: kept as an orphan",
+			broadcast.ErrDeclined, hash.Short(), b.Header.PrevBlock.Short())
 	}
-	return err
+	return nil
 }
 
 // docs:end check-block
 
-// keepAside keeps a block that does not extend the tip, once it passes
-// every check that needs no chain: its own rules and its proof of
-// work against its bits. Whether its bits are right needs its branch.
-func (l *ledger) keepAside(b *blocks.Block) error {
-	hash := b.Hash()
-	if err := blocks.CheckBlockSanity(b, l.chain.Network()); err != nil {
-		return err
-	}
-	if err := pow.CheckProofOfWork(hash, b.Header.Bits, l.params.PowLimit); err != nil {
-		return err
-	}
-	if _, ok := l.aside[hash]; !ok {
-		if len(l.order) == l.maxAside {
-			delete(l.aside, l.order[0])
-			l.order = l.order[1:]
-		}
-		l.aside[hash] = b
-		l.order = append(l.order, hash)
-		l.emit(BlockAside{Hash: hash, Parent: b.Header.PrevBlock})
-	}
-	return fmt.Errorf("%w: block %s does not extend the tip %s: kept aside",
-		broadcast.ErrDeclined, hash.Short(), l.chain.Tip().Short())
-}
+// docs:begin apply-change
 
-// connect makes b, whose parent is the tip, the new tip, and then any
-// block kept aside whose parent it is, in turn. It returns the first
-// block's error; the others, already declined once, are published
-// again (they come back through check, which finds them connected).
-func (l *ledger) connect(b *blocks.Block) error {
-	if err := l.connectOne(b); err != nil {
-		return err
+// apply tells the rest of the node what the tree did: the mempool
+// takes back the transactions of blocks taken off and drops those of
+// blocks put on; a reorganisation is emitted, then each block put on;
+// each block kept off the chain is emitted as aside; orphans that
+// joined are published again, to relay.
+func (l *ledger) apply(c *forkchoice.Change) {
+	if c.TipChanged() {
+		if dropped := forkchoice.UpdateMempool(l.pool, c, l.now); len(dropped) > 0 {
+			l.emit(transactions.Dropped{Txs: dropped, Why: whyConflict})
+		}
 	}
-	for {
-		child := l.asideChildOf(l.chain.Tip())
-		if child == nil {
-			return nil
+	if c.Reorg() {
+		l.reorgs++
+		l.deepest = max(l.deepest, len(c.Disconnected))
+		first := c.Connected[0]
+		l.emit(Reorganized{Fork: first.Coinbase.Height - 1,
+			OldTip: c.Disconnected[0].Hash(), NewTip: l.chain.Tip(),
+			Disconnected: len(c.Disconnected), Connected: len(c.Connected)})
+	}
+	for _, b := range c.Connected {
+		raw, _ := b.Bytes() // it came as bytes, or was mined here: it encodes
+		l.arrivals = [2]time.Time{l.arrivals[1], l.now}
+		l.emit(BlockConnected{Block: b, Height: b.Coinbase.Height, Raw: raw})
+	}
+	for i, n := range c.Added {
+		if !l.tree.OnMain(n) {
+			l.emit(BlockAside{Hash: n.Hash, Parent: n.Header.PrevBlock})
 		}
-		l.forget(child.Hash())
-		if l.connectOne(child) != nil {
-			continue // it breaks a rule its branch checks: gone
+		if i > 0 { // an orphan, declined when it came
+			b, _ := l.tree.Block(n.Hash)
+			raw, _ := b.Bytes()
+			l.republish = append(l.republish, broadcast.Item{Type: blocks.BlockItem,
+				ID: broadcast.ID(n.Hash), Data: raw})
 		}
-		raw, _ := child.Bytes() // it came as bytes: it encodes
-		l.republish = append(l.republish, broadcast.Item{Type: blocks.BlockItem,
-			ID: broadcast.ID(child.Hash()), Data: raw})
 	}
 }
 
-// connectOne connects one block on the tip, and tells the mempool.
-func (l *ledger) connectOne(b *blocks.Block) error {
-	raw, err := b.Bytes()
-	if err != nil {
-		return err
-	}
-	if err := l.chain.Connect(b, l.now); err != nil {
-		return err
-	}
-	if dropped := l.pool.BlockApplied(b.Txs); len(dropped) > 0 {
-		l.emit(transactions.Dropped{Txs: dropped, Why: whyConflict})
-	}
-	l.recent = append(l.recent, b)
-	if len(l.recent) > api.MaxRecentBlocks {
-		l.recent = slices.Delete(l.recent, 0, 1)
-	}
-	l.arrivals = [2]time.Time{l.arrivals[1], l.now}
-	l.emit(BlockConnected{Block: b, Height: l.chain.Height(), Raw: raw})
-	return nil
-}
-
-// asideChildOf is a block kept aside whose parent is hash, the oldest
-// if there are several; nil if none.
-func (l *ledger) asideChildOf(hash blocks.Hash) *blocks.Block {
-	for _, h := range l.order {
-		if b := l.aside[h]; b.Header.PrevBlock == hash {
-			return b
-		}
-	}
-	return nil
-}
-
-func (l *ledger) forget(hash blocks.Hash) {
-	delete(l.aside, hash)
-	l.order = slices.DeleteFunc(l.order, func(h blocks.Hash) bool { return h == hash })
-}
+// docs:end apply-change
 
 // restore connects a block the store kept, at start: every rule is
 // checked again, against the clock now.
 func (l *ledger) restore(b *blocks.Block, now time.Time) error {
-	l.now = now
-	err := l.connectOne(b)
-	l.out = nil // nothing to tell anyone: the node is not running yet
-	l.arrivals = [2]time.Time{}
+	c, err := l.tree.Add(b, now)
+	if err == nil && !c.TipChanged() {
+		err = fmt.Errorf("%w: parent %s, the tip is %s", blocks.ErrPrevBlock,
+			b.Header.PrevBlock.Short(), l.chain.Tip().Short())
+	}
 	return err
 }
 
 // template is the block to mine next on the tip, paying to.
 func (l *ledger) template(to transactions.Address, now time.Time) (*blocks.Block, error) {
 	return pow.NewTemplate(l.chain, l.pool, l.params, l.next, to, now)
+}
+
+// mainBlock is the main chain's block with hash, if the tree has it.
+func (l *ledger) mainBlock(hash blocks.Hash) *blocks.Block {
+	n, ok := l.tree.Node(hash)
+	if !ok || !l.tree.OnMain(n) {
+		return nil
+	}
+	b, _ := l.tree.Block(hash)
+	return b
+}
+
+// recent is up to api.MaxRecentBlocks of the main chain's newest
+// blocks, the tip first.
+func (l *ledger) recent() []*blocks.Block {
+	var out []*blocks.Block
+	for h := l.chain.Height(); h > 0 && len(out) < api.MaxRecentBlocks; h-- {
+		hash, _ := l.chain.HashAt(h)
+		if b, ok := l.tree.Block(hash); ok {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// aside is how many valid blocks the node keeps off its main chain:
+// other branches' and orphans.
+func (l *ledger) aside() int {
+	return l.tree.Len() - int(l.chain.Height()) - 1 + l.tree.Orphans()
 }
 
 // lastInterval is the time between the last two blocks connected, 0

@@ -36,11 +36,17 @@ const blockFixture = "testdata/devnet_blocks.hex"
 var fixtureTx = transfer(1, 2, 5_000, 300, 0, "fixture")
 
 // fixture is the mined blocks: main[0] is height 1, and side is
-// another block at height 1.
+// another branch from genesis, side[0] at height 1.
 type fixture struct {
 	main []*blocks.Block
-	side *blocks.Block
+	side []*blocks.Block
 }
+
+// Lengths of the fixture's branches.
+const (
+	fixtureMain = 6
+	fixtureSide = 4
+)
 
 // fixtureTime is when the fixture's blocks are dated: a minute apart
 // from genesis, so that any clock after 2026 takes them.
@@ -52,8 +58,8 @@ func TestMakeBlockFixture(t *testing.T) {
 	if !*updateBlocks {
 		t.Skip("run with -update-blocks to mine the fixture again")
 	}
-	l := newTestLedger(t)
-	mine := func(txs []*transactions.Tx, extra string) *blocks.Block {
+	// mine mines a block on l's tip and connects it.
+	mine := func(l *ledger, txs []*transactions.Tx, extra string) *blocks.Block {
 		height := l.chain.Height() + 1
 		b := blocks.NewBlock(l.chain, DevnetKey(1).Address(), txs, fixtureTime(height),
 			pow.NextWorkRequired(l.params, l.chain))
@@ -62,6 +68,7 @@ func TestMakeBlockFixture(t *testing.T) {
 		now := func() time.Time { return fixtureTime(height) }
 		_, err := pow.MineBlock(context.Background(), b, pow.Config{Threads: 1, Now: now})
 		require.NoError(t, err)
+		require.NoError(t, l.restore(b, fixtureTime(height)))
 		return b
 	}
 	var lines []string
@@ -70,18 +77,17 @@ func TestMakeBlockFixture(t *testing.T) {
 		require.NoError(t, err)
 		lines = append(lines, hex.EncodeToString(raw))
 	}
-	side := mine(nil, "side")
-	for height := 1; height <= 6; height++ {
+	main, side := newTestLedger(t), newTestLedger(t)
+	for height := 1; height <= fixtureMain; height++ {
 		var txs []*transactions.Tx
 		if height == 3 {
 			txs = []*transactions.Tx{fixtureTx}
 		}
-		b := mine(txs, "main")
-		l.now = fixtureTime(uint64(height))
-		require.NoError(t, l.connectOne(b))
-		add(b)
+		add(mine(main, txs, "main"))
 	}
-	add(side)
+	for range fixtureSide {
+		add(mine(side, nil, "side"))
+	}
 	require.NoError(t, os.WriteFile(blockFixture, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
 }
 
@@ -102,8 +108,8 @@ func loadFixture(t *testing.T) fixture {
 		all = append(all, b)
 	}
 	require.NoError(t, sc.Err())
-	require.Len(t, all, 7, "six blocks of the main chain, then the side block")
-	return fixture{main: all[:6], side: all[6]}
+	require.Len(t, all, fixtureMain+fixtureSide, "the main branch, then the side branch")
+	return fixture{main: all[:fixtureMain], side: all[fixtureMain:]}
 }
 
 // newTestLedger is a ledger on the devnet's genesis, with a mempool.
@@ -113,7 +119,7 @@ func newTestLedger(t *testing.T) *ledger { return newTestLedgerWith(t, nil) }
 func newTestLedgerWith(t *testing.T, next pow.RetargetFunc) *ledger {
 	t.Helper()
 	state := transactions.NewState(wire.DevNet, DevnetGenesis())
-	l, err := newLedger(state, next)
+	l, err := newLedger(state, next, nil)
 	require.NoError(t, err)
 	l.pool, err = transactions.NewMempool(transactions.MempoolConfig{Chain: wire.DevNet}, state)
 	require.NoError(t, err)
@@ -160,7 +166,7 @@ func TestLedgerConnects(t *testing.T) {
 	assert.Equal(t, before+fixtureTx.Amount, l.chain.State().Account(payee).Balance,
 		"block 3's transfer is applied")
 	assert.Equal(t, 0, l.pool.Len(), "the mined transfer left the mempool")
-	assert.Len(t, l.recent, 6)
+	assert.Len(t, l.recent(), 6)
 	assert.Equal(t, l.now.Sub(l.now), l.lastInterval(), "both connected at one moment")
 
 	require.NoError(t, offer(t, l, fx.main[2]), "a block on the chain already is no fault")
@@ -184,17 +190,18 @@ func TestLedgerOutOfOrder(t *testing.T) {
 	for _, b := range []*blocks.Block{fx.main[2], fx.main[1]} {
 		err := offer(t, l, b)
 		require.ErrorIs(t, err, broadcast.ErrDeclined)
-		assert.ErrorContains(t, err, "kept aside")
+		assert.ErrorContains(t, err, "kept as an orphan")
 	}
 	assert.Equal(t, []any{
-		BlockAside{Hash: fx.main[2].Hash(), Parent: fx.main[1].Hash()},
-		BlockAside{Hash: fx.main[1].Hash(), Parent: fx.main[0].Hash()},
+		BlockAside{Hash: fx.main[2].Hash(), Parent: fx.main[1].Hash(), Orphan: true},
+		BlockAside{Hash: fx.main[1].Hash(), Parent: fx.main[0].Hash(), Orphan: true},
 	}, emitted(t, l))
+	assert.Equal(t, 2, l.aside())
 	assert.Equal(t, uint64(0), l.chain.Height())
 
 	require.NoError(t, offer(t, l, fx.main[0]))
 	assert.Equal(t, uint64(3), l.chain.Height())
-	assert.Empty(t, l.aside)
+	assert.Zero(t, l.aside())
 	require.Len(t, l.republish, 2)
 	assert.Equal(t, broadcast.ID(fx.main[1].Hash()), l.republish[0].ID)
 	assert.Equal(t, broadcast.ID(fx.main[2].Hash()), l.republish[1].ID)
@@ -204,27 +211,53 @@ func TestLedgerOutOfOrder(t *testing.T) {
 	}
 }
 
-// TestLedgerSide: a valid block of another branch is kept aside,
-// declined, once; the bound drops the oldest kept.
+// TestLedgerSide: a valid block of another branch is kept, and
+// relayed (no error), once; the first block seen stays the tip.
 func TestLedgerSide(t *testing.T) {
 	fx := loadFixture(t)
 	l := newTestLedger(t)
 	require.NoError(t, offer(t, l, fx.main[0]))
 	l.takeOut()
 	for range 2 {
-		require.ErrorIs(t, offer(t, l, fx.side), broadcast.ErrDeclined)
+		require.NoError(t, offer(t, l, fx.side[0]))
 	}
-	assert.Equal(t, []any{BlockAside{Hash: fx.side.Hash(), Parent: blocks.DevNet.Genesis.Hash()}},
+	assert.Equal(t, []any{BlockAside{Hash: fx.side[0].Hash(), Parent: blocks.DevNet.Genesis.Hash()}},
 		emitted(t, l), "kept once")
-	assert.Equal(t, uint64(1), l.chain.Height(), "the first block seen stays the tip")
+	assert.Equal(t, fx.main[0].Hash(), l.chain.Tip(), "a tie: the first seen stays")
+	assert.Equal(t, 1, l.aside())
+}
 
-	l.maxAside = 2
-	for _, b := range fx.main[3:6] {
-		require.ErrorIs(t, offer(t, l, b), broadcast.ErrDeclined)
+// TestLedgerReorg: a branch that overtakes the chain is followed: the
+// old blocks come off, their transfer goes back to the mempool, the
+// reorganisation is emitted, then each new block.
+func TestLedgerReorg(t *testing.T) {
+	fx := loadFixture(t)
+	l := newTestLedger(t)
+	for _, b := range fx.main[:3] {
+		require.NoError(t, offer(t, l, b))
 	}
-	assert.Len(t, l.aside, 2)
-	assert.Equal(t, []blocks.Hash{fx.main[4].Hash(), fx.main[5].Hash()}, l.order,
-		"the side block and block 4 went, the oldest")
+	require.Zero(t, l.pool.Len(), "block 3 mined the transfer")
+	l.takeOut()
+	for _, b := range fx.side[:3] {
+		require.NoError(t, offer(t, l, b))
+	}
+	assert.Equal(t, fx.main[2].Hash(), l.chain.Tip(), "3 against 3: a tie")
+	l.takeOut()
+
+	require.NoError(t, offer(t, l, fx.side[3]))
+	out := emitted(t, l)
+	require.Len(t, out, 1+fixtureSide)
+	assert.Equal(t, Reorganized{Fork: 0, OldTip: fx.main[2].Hash(), NewTip: fx.side[3].Hash(),
+		Disconnected: 3, Connected: 4}, out[0])
+	for i, b := range fx.side {
+		assert.Equal(t, BlockConnected{Block: b, Height: uint64(i + 1), Raw: mustBytes(t, b)}, out[1+i])
+	}
+	assert.Equal(t, fx.side[3].Hash(), l.chain.Tip())
+	assert.True(t, l.pool.Has(broadcast.ID(fixtureTx.ID())), "the transfer is pending again")
+	assert.Equal(t, 1, l.reorgs)
+	assert.Equal(t, 3, l.deepest)
+	assert.Equal(t, 3, l.aside(), "the old branch stays in the tree")
+	assert.Equal(t, []*blocks.Block{fx.side[3], fx.side[2], fx.side[1], fx.side[0]}, l.recent())
 }
 
 // TestLedgerRefuses: a block that breaks a rule is an error the
@@ -251,7 +284,7 @@ func TestLedgerRefuses(t *testing.T) {
 		declined bool
 	}{
 		{name: "not a block", id: broadcast.ID(b1.Hash()), data: []byte("hello"), want: blocks.ErrBlockDecode},
-		{name: "sent under another ID", id: broadcast.ID(fx.side.Hash()), data: mustBytes(t, b1),
+		{name: "sent under another ID", id: broadcast.ID(fx.side[0].Hash()), data: mustBytes(t, b1),
 			want: broadcast.ErrItemID},
 		{name: "coinbase pays more", id: richID, data: rich, want: blocks.ErrBadMerkleRoot},
 		{name: "nonce changed: no proof of work", id: luckyID, data: lucky, want: pow.ErrHighHash},
@@ -269,7 +302,7 @@ func TestLedgerRefuses(t *testing.T) {
 			require.ErrorIs(t, err, tt.want)
 			assert.Equal(t, tt.declined, errors.Is(err, broadcast.ErrDeclined))
 			assert.Equal(t, uint64(0), l.chain.Height())
-			assert.Empty(t, l.aside)
+			assert.Zero(t, l.aside())
 			assert.Empty(t, emitted(t, l))
 		})
 	}
@@ -304,7 +337,8 @@ func TestLedgerTemplate(t *testing.T) {
 }
 
 // FuzzLedgerCheck: whatever bytes a peer sends as a block, the check
-// does not panic, and connects only a block that extends the tip.
+// does not panic, and connects only a block that extends the tip (from
+// genesis, no valid block reorganises).
 func FuzzLedgerCheck(f *testing.F) {
 	raw, err := os.ReadFile(blockFixture)
 	require.NoError(f, err)

@@ -28,6 +28,8 @@ const (
 	EventTxRefused   = "tx_refused"    // a transaction submitted here, refused
 	EventBlock       = "block"         // a new tip
 	EventBlockAside  = "block_aside"   // a valid block kept off the chain
+	EventReorg       = "reorg"         // the chain moved to another branch
+	EventForkRefused = "fork_refused"  // a branch too deep to follow
 	EventError       = "error"
 	EventOther       = "other"
 )
@@ -78,6 +80,14 @@ type (
 	asideEvent struct {
 		Hash   string `json:"hash"`
 		Parent string `json:"parent"`
+		Orphan bool   `json:"orphan,omitempty"`
+	}
+	reorgEvent struct {
+		Fork         uint64 `json:"fork"`
+		OldTip       string `json:"old_tip"`
+		NewTip       string `json:"new_tip"`
+		Disconnected int    `json:"disconnected"`
+		Connected    int    `json:"connected"`
 	}
 	txDroppedEvent struct {
 		IDs []string `json:"ids"`
@@ -135,8 +145,16 @@ func describe(v any) (typ string, data any, level slog.Level, msg string, attrs 
 		return EventBlock, blockSummary(b, e.Height), slog.LevelInfo, "block",
 			[]any{"height", e.Height, "hash", b.Hash().Short(), "txs", len(b.Txs)}
 	case BlockAside:
-		return EventBlockAside, asideEvent{e.Hash.String(), e.Parent.String()}, slog.LevelInfo,
-			"block kept aside", []any{"hash", e.Hash.Short(), "parent", e.Parent.Short()}
+		return EventBlockAside, asideEvent{e.Hash.String(), e.Parent.String(), e.Orphan}, slog.LevelInfo,
+			"block kept aside", []any{"hash", e.Hash.Short(), "parent", e.Parent.Short(), "orphan", e.Orphan}
+	case Reorganized:
+		return EventReorg, reorgEvent{e.Fork, e.OldTip.String(), e.NewTip.String(),
+				e.Disconnected, e.Connected}, slog.LevelWarn, "reorganisation",
+			[]any{"fork", e.Fork, "off", e.Disconnected, "on", e.Connected,
+				"old_tip", e.OldTip.Short(), "new_tip", e.NewTip.Short()}
+	case ForkRefused:
+		return EventForkRefused, rejectedEvent{e.Hash.String(), errText(e.Err)}, slog.LevelWarn,
+			"fork refused", []any{"hash", e.Hash.Short(), "err", e.Err}
 	case error:
 		return EventError, textEvent{e.Error()}, slog.LevelError, "machine error", []any{"err", e}
 	}

@@ -16,6 +16,7 @@ import (
 	broadcast "peerchain/chapters/06-broadcast"
 	transactions "peerchain/chapters/07-transactions"
 	pow "peerchain/chapters/09-pow"
+	forkchoice "peerchain/chapters/10-forkchoice"
 	"peerchain/final/api"
 )
 
@@ -57,6 +58,9 @@ type Lab struct {
 	// Retarget is chapter 09's difficulty retarget (exercises/09-pow):
 	// the bits the node's blocks must have, and its miner's.
 	Retarget pow.RetargetFunc
+	// Choice is chapter 10's fork choice (exercises/10-forkchoice):
+	// the tip the node's tree follows, and the way to it.
+	Choice forkchoice.Choice
 }
 
 // Machine is the node's logic, one simulation.Machine: chapter 05's
@@ -96,7 +100,7 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 		bc.Policy = cfg.Lab.Policy
 	}
 	state := transactions.NewState(cfg.Chain, cfg.Genesis)
-	lg, err := newLedger(state, cfg.Lab.Retarget)
+	lg, err := newLedger(state, cfg.Lab.Retarget, cfg.Lab.Choice)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +225,9 @@ func (m *Machine) Status(now time.Time) api.Status {
 		Tip:            m.ledger.chain.Tip().String(),
 		TipTime:        tip.Timestamp(),
 		LastInterval:   m.ledger.lastInterval().Seconds(),
-		Aside:          len(m.ledger.aside),
+		Aside:          m.ledger.aside(),
+		Reorgs:         m.ledger.reorgs,
+		DeepestReorg:   m.ledger.deepest,
 	}
 	for _, p := range m.Peers() {
 		switch p.Kind {

@@ -46,7 +46,8 @@ var devnetCommand = &cli.Command{
 		"--tx-rate times a second it sends a transfer between two of the devnet's\n" +
 		"funded wallets (their keys in DIR/wallets), and the MEMPOOL column shows it\n" +
 		"spread. The first --miners nodes mine (node0 by default): HEIGHT and TIP show\n" +
-		"each node's chain, INTERVAL the time between its last two blocks. Ctrl-C\n" +
+		"each node's chain, INTERVAL the time between its last two blocks, REORGS how\n" +
+		"often it moved to a heavier branch (chapter 10's fork choice). Ctrl-C\n" +
 		"stops every node cleanly and prints a closing summary.",
 	Before: setColor,
 	Flags: []cli.Flag{

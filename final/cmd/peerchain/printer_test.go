@@ -58,6 +58,10 @@ func TestSummary(t *testing.T) {
 		s.Height, s.Tip, s.LastInterval = height, tip, interval
 		return s
 	}
+	withReorgs := func(s api.Status, reorgs, deepest int) api.Status {
+		s.Reorgs, s.DeepestReorg = reorgs, deepest
+		return s
+	}
 	tests := []struct {
 		name string
 		rows []row
@@ -68,9 +72,9 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: st(2, 0)},
 			{name: "node2", note: "exited: signal: killed"},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL  LISTEN",
-			"node0        2    1    1        2/1     0      0        0      0                 -  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0        0      0                 -  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0        2    1    1        2/1     0      0        0      0                 -      0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0        0      0                 -      0  127.0.0.1:7000",
 			"node2    down: exited: signal: killed",
 			"at 1.5s: 2 of 3 nodes up, 2 ready; peers min 2, median 2, max 2",
 		}},
@@ -79,19 +83,19 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: withItems(st(2, 0), 2)},
 			{name: "node2", up: true, status: withItems(st(1, 1), 3)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL  LISTEN",
-			"node0        2    1    1        2/1     0      3        0      0                 -  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      2        0      0                 -  127.0.0.1:7000",
-			"node2        2    1    1        2/1     0      3        0      0                 -  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0        2    1    1        2/1     0      3        0      0                 -      0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      2        0      0                 -      0  127.0.0.1:7000",
+			"node2        2    1    1        2/1     0      3        0      0                 -      0  127.0.0.1:7000",
 			"at 1.5s: 3 of 3 nodes up, 3 ready; peers min 2, median 2, max 2; items min 2, max 3",
 		}},
 		{name: "a transaction spreading", rows: []row{
 			{name: "node0", up: true, status: withMempool(st(1, 1), 12)},
 			{name: "node1", up: true, status: withMempool(st(2, 0), 11)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL  LISTEN",
-			"node0        2    1    1        2/1     0      0       12      0                 -  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0       11      0                 -  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0        2    1    1        2/1     0      0       12      0                 -      0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0       11      0                 -      0  127.0.0.1:7000",
 			"at 1.5s: 2 of 2 nodes up, 2 ready; peers min 2, median 2, max 2; mempool min 11, max 12",
 		}},
 		{name: "a block spreading", rows: []row{
@@ -99,23 +103,32 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: withBlock(st(2, 0), 4, "00001234ffff", 12.25)},
 			{name: "node2", up: true, status: withBlock(st(1, 1), 5, "0000abcdef12", 4.5)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL  LISTEN",
-			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0        0      4 00001234    12.2s  127.0.0.1:7000",
-			"node2        2    1    1        2/1     0      0        0      5 0000abcd     4.5s  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0        0      4 00001234    12.2s      0  127.0.0.1:7000",
+			"node2        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
 			"at 1.5s: 3 of 3 nodes up, 3 ready; peers min 2, median 2, max 2; height min 4, max 5, 2 tips",
 		}},
 		{name: "tips agree", rows: []row{
 			{name: "node0", up: true, status: withBlock(st(1, 1), 5, "0000abcdef12", 4.5)},
 			{name: "node1", up: true, status: withBlock(st(2, 0), 5, "0000abcdef12", 4.5)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL  LISTEN",
-			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0        0      5 0000abcd     4.5s  127.0.0.1:7000",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
 			"at 1.5s: 2 of 2 nodes up, 2 ready; peers min 2, median 2, max 2; height min 5, max 5, tips agree",
 		}},
+		{name: "after a reorganisation", rows: []row{
+			{name: "node0", up: true, status: withReorgs(withBlock(st(1, 1), 5, "0000abcdef12", 4.5), 2, 3)},
+			{name: "node1", up: true, status: withReorgs(withBlock(st(2, 0), 5, "0000abcdef12", 4.5), 1, 1)},
+		}, want: []string{
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      2  127.0.0.1:7000",
+			"node1        2    2    0        2/1     0      0        0      5 0000abcd     4.5s      1  127.0.0.1:7000",
+			"at 1.5s: 2 of 2 nodes up, 2 ready; peers min 2, median 2, max 2; height min 5, max 5, tips agree; reorgs 3, deepest 3",
+		}},
 		{name: "none up", rows: []row{{name: "node0", note: "starting"}}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL  LISTEN",
+			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
 			"node0    down: starting",
 			"at 1.5s: 0 of 1 nodes up, 0 ready",
 		}},
@@ -170,11 +183,11 @@ func TestPrintStatus(t *testing.T) {
 			s.Height, s.Tip, s.Mining, s.Aside = 42, tip, true, 3
 			s.TipTime = time.Date(2026, 1, 1, 0, 3, 30, 0, time.FixedZone("CET", 3600))
 		}, want: "  height    42, tip 00002f1c9e4a, mined 2025-12-31 23:03:30\n" +
-			"  mining    yes\n  aside     3 valid blocks off the chain\n"},
+			"  mining    yes\n  aside     3 valid blocks off the chain\n  reorgs    0, the deepest 0 blocks off\n"},
 		{name: "a relay at genesis", edit: func(s *api.Status) {
 			s.Tip, s.TipTime = tip, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		}, want: "  height    0, tip 00002f1c9e4a, mined 2026-01-01 00:00:00\n" +
-			"  mining    no\n  aside     0 valid blocks off the chain\n"},
+			"  mining    no\n  aside     0 valid blocks off the chain\n  reorgs    0, the deepest 0 blocks off\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

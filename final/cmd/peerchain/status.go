@@ -112,6 +112,7 @@ func printStatus(w io.Writer, st api.Status, ps []api.Peer) {
 		mining = "yes"
 	}
 	fmt.Fprintf(w, "  mining    %s\n  aside     %d valid blocks off the chain\n", mining, st.Aside)
+	fmt.Fprintf(w, "  reorgs    %d, the deepest %d blocks off\n", st.Reorgs, st.DeepestReorg)
 	if len(ps) == 0 {
 		return
 	}

@@ -32,8 +32,9 @@ type row struct {
 func summary(elapsed time.Duration, rows []row) []string {
 	var lines []string
 	if len(rows) <= maxTableRows {
-		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s %8s %6s %-8s %8s  %s",
-			"NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "MEMPOOL", "HEIGHT", "TIP", "INTERVAL", "LISTEN"))
+		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s %8s %6s %-8s %8s %6s  %s",
+			"NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "MEMPOOL", "HEIGHT", "TIP", "INTERVAL",
+			"REORGS", "LISTEN"))
 		for _, r := range rows {
 			name := fmt.Sprintf("%-8s", r.name)
 			if r.paint != nil {
@@ -45,9 +46,9 @@ func summary(elapsed time.Duration, rows []row) []string {
 			}
 			s := r.status
 			book := fmt.Sprintf("%d/%d", s.Book.New, s.Book.Tried)
-			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d %8d %6d %-8s %8s  %s", name,
+			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d %8d %6d %-8s %8s %6d  %s", name,
 				s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Mempool,
-				s.Height, s.Tip[:min(len(s.Tip), 8)], interval(s.LastInterval), s.Listen))
+				s.Height, s.Tip[:min(len(s.Tip), 8)], interval(s.LastInterval), s.Reorgs, s.Listen))
 		}
 	}
 	return append(lines, totals(elapsed, rows))
@@ -57,9 +58,10 @@ func summary(elapsed time.Duration, rows []row) []string {
 // the spread of their peer counts, and once there are items,
 // transactions or blocks, of what they hold: min below max is one still
 // spreading. For blocks it adds how many tips the nodes have: more than
-// one is a block still spreading, or a fork.
+// one is a block still spreading, or a fork. Once a node has
+// reorganised, it adds how often, and the deepest.
 func totals(elapsed time.Duration, rows []row) string {
-	up, ready := 0, 0
+	up, ready, reorgs, deepest := 0, 0, 0, 0
 	var peers, items, pools []int
 	var heights []uint64
 	tips := map[string]bool{}
@@ -73,6 +75,8 @@ func totals(elapsed time.Duration, rows []row) string {
 		pools = append(pools, r.status.Mempool)
 		heights = append(heights, r.status.Height)
 		tips[r.status.Tip] = true
+		reorgs += r.status.Reorgs
+		deepest = max(deepest, r.status.DeepestReorg)
 		if node.Ready(r.status, len(rows)) {
 			ready++
 		}
@@ -97,6 +101,9 @@ func totals(elapsed time.Duration, rows []row) string {
 		} else {
 			line += fmt.Sprintf(", %d tips", len(tips))
 		}
+	}
+	if reorgs > 0 {
+		line += fmt.Sprintf("; reorgs %d, deepest %d", reorgs, deepest)
 	}
 	if up > 0 && ready == len(rows) {
 		return color.GreenString("%s", line)
