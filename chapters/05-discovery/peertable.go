@@ -240,6 +240,16 @@ func (t *PeerTable) Ban(now time.Time, a simulation.Addr, until time.Time,
 	return append(out, simulation.Emit{Value: Banned{Addr: a, Until: until, Reason: reason}})
 }
 
+// Unban lifts the ban on an address, if there is one: an operator's
+// pardon, or the end of a classroom partition. It says whether there
+// was one.
+func (t *PeerTable) Unban(a simulation.Addr) bool {
+	key := BanKey(a)
+	_, ok := t.bans[key]
+	delete(t.bans, key)
+	return ok
+}
+
 // addBan records a ban, making room if the list is full by dropping the
 // one that ends soonest.
 func (t *PeerTable) addBan(b Ban) {

@@ -104,6 +104,39 @@ func TestOperatorBan(t *testing.T) {
 	}
 }
 
+// TestUnban: lifting a ban frees its key only, and says whether there
+// was one.
+func TestUnban(t *testing.T) {
+	tests := []struct {
+		name   string
+		banned []simulation.Addr
+		unban  simulation.Addr
+		want   bool
+		still  []simulation.Addr // banned after
+	}{
+		{"the one banned", []simulation.Addr{"127.0.0.1:7001", "127.0.0.1:7002"}, "127.0.0.1:7001", true,
+			[]simulation.Addr{"127.0.0.1:7002"}},
+		{"by another port of a banned IP", []simulation.Addr{"203.0.113.7:8333"}, "203.0.113.7:9000", true, nil},
+		{"nothing banned there", []simulation.Addr{"127.0.0.1:7002"}, "127.0.0.1:7001", false,
+			[]simulation.Addr{"127.0.0.1:7002"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := NewPeerTable(nil)
+			for _, a := range tt.banned {
+				tab.Ban(t0, a, t0.Add(time.Hour), "partition")
+			}
+			assert.Equal(t, tt.want, tab.Unban(tt.unban))
+			assert.False(t, tab.IsBanned(t0, tt.unban))
+			var still []simulation.Addr
+			for _, b := range tab.Bans(t0) {
+				still = append(still, simulation.Addr(b.Key))
+			}
+			assert.Equal(t, tt.still, still)
+		})
+	}
+}
+
 func TestBansExpireAndPersist(t *testing.T) {
 	tab := NewPeerTable(nil)
 	tab.add(t0, PeerInfo{ID: 1, Addr: "127.0.0.1:7001"})

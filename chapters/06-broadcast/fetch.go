@@ -45,6 +45,28 @@ func (p *Protocol) inv(now time.Time, pe *peer, list []InvVect) {
 
 // docs:end inv
 
+// want asks for an item nobody announced: every connected peer is
+// taken as one that has it, up to MaxAnnouncers, and asked in turn.
+func (p *Protocol) want(now time.Time, v Want) {
+	if _, ok := p.types[v.Type]; !ok || p.seen.has(v.ID) {
+		return
+	}
+	w, ok := p.wanted[v.ID]
+	if !ok {
+		if len(p.wanted) >= p.cfg.MaxWanted {
+			return
+		}
+		w = &want{typ: v.Type, due: now}
+		p.wanted[v.ID] = w
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.peers)) {
+		if w.asked != id && !slices.Contains(w.from, id) && len(w.from) < p.cfg.MaxAnnouncers {
+			w.from = append(w.from, id)
+		}
+	}
+	p.requests(now)
+}
+
 // docs:begin requests
 
 // requests asks for wanted items that are due: never asked, or asked

@@ -145,6 +145,27 @@ func TestNotFoundMovesOn(t *testing.T) {
 	assert.Empty(t, r.s.points, "a notfound for what was asked is fair")
 }
 
+// TestWantAsksEveryPeer: an item nobody announced, wanted by ID, is
+// asked of one peer at once, then of the next on each notfound, until
+// one sends it; asking again for what the node has does nothing.
+func TestWantAsksEveryPeer(t *testing.T) {
+	r := newRig(t, fetching(DefaultLazyWait), 1, 2, 3)
+	want := simulation.Local{Value: Want{Type: blob(1).Type, ID: blob(1).ID}}
+	to, gd := getdataTo(t, r.handle(want))
+	assert.Equal(t, invOf(blob(1)), gd.List, "at once: nobody will push it")
+	asked := map[simulation.PeerID]bool{to: true}
+	next, _ := getdataTo(t, r.recv(to, &MsgNotFound{List: invOf(blob(1))}))
+	assert.False(t, asked[next])
+	got := r.recv(next, &MsgItems{Items: []Item{blob(1)}})
+	assert.Equal(t, []Delivered{{Item: blob(1), From: next}}, emitted[Delivered](got))
+	assert.Empty(t, r.s.points, "neither answer is misbehaviour")
+	assert.Zero(t, r.p.Footprint().Wanted)
+
+	assert.Empty(t, sendsOf[*MsgGetData](r.handle(want)), "it is here now")
+	unknown := simulation.Local{Value: Want{Type: 99, ID: blob(2).ID}}
+	assert.Empty(t, sendsOf[*MsgGetData](r.handle(unknown)), "a type the node does not take")
+}
+
 // TestInFlightLimit: no peer ever has more than MaxInFlight items asked
 // of it and unanswered; the answer makes room again.
 func TestInFlightLimit(t *testing.T) {

@@ -32,6 +32,15 @@ const MaxPeers = (discovery.TimerSpace - int(firstFlush)) / 2
 // as discovery.Input{To: broadcast.Name, Value: broadcast.Publish{...}}.
 type Publish struct{ Item Item }
 
+// Want is local input: an item nobody announced that the node needs,
+// by its ID, such as the parent of a block that came without it. Every
+// connected peer is asked in turn until one has it, as if each had
+// announced it.
+type Want struct {
+	Type uint32
+	ID   ID
+}
+
 // Read is local input asking what the node holds: answered with an
 // emitted Holding, from the node's own state, with no message sent.
 type Read struct{}
@@ -274,6 +283,8 @@ func (p *Protocol) local(now time.Time, v any) {
 		if !p.seen.has(v.Item.ID) {
 			p.accept(now, stored{Item: v.Item, tree: p.tree}, nil)
 		}
+	case Want:
+		p.want(now, v)
 	case Read:
 		p.emit(Holding{Items: p.seen.len()})
 	}
