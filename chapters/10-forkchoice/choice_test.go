@@ -65,27 +65,62 @@ func TestMostWorkBetter(t *testing.T) {
 	assert.False(t, MostWork{}.Better(n(3), n(4)))
 }
 
-// skipsOne is a Choice whose Path forgets the fork's child: the tree
-// must refuse it before touching the chain.
-type skipsOne struct{ MostWork }
+// badPath is a Choice whose Path is MostWork's, broken by bend when it
+// reorganises: the tree must refuse it before touching the chain.
+type badPath struct {
+	MostWork
+	bend func(off, on []*Node) ([]*Node, []*Node)
+}
 
-func (s skipsOne) Path(from, to *Node) ([]*Node, []*Node) {
-	off, on := s.MostWork.Path(from, to)
-	return off, on[1:]
+func (b badPath) Path(from, to *Node) ([]*Node, []*Node) {
+	off, on := b.MostWork.Path(from, to)
+	if len(off) == 0 {
+		return off, on
+	}
+	return b.bend(off, on)
 }
 
 func TestBadPathRefused(t *testing.T) {
-	tree := newTestTree(t, Config{Choice: skipsOne{}})
-	genesis := tree.Tip()
-	b1 := on(genesis, minerA, easyBits)
-	b2 := on(&Node{Hash: b1.Hash(), Height: 1}, minerA, easyBits)
-	_, err := tree.Add(b2, testNow) // an orphan: no path needed yet
-	require.NoError(t, err)
-	_, err = tree.Add(b1, testNow)
-	assert.ErrorIs(t, err, ErrBadPath)
-	assert.ErrorContains(t, err, "connect[0]")
-	assert.Equal(t, genesis, tree.Tip())
-	assert.Zero(t, tree.Chain().Height())
+	tests := []struct {
+		name string
+		bend func(off, on []*Node) ([]*Node, []*Node)
+		want string
+	}{
+		{"skips the fork's child", func(off, on []*Node) ([]*Node, []*Node) { return off, on[1:] },
+			"connect[0]"},
+		{"stops short of the tip", func(off, on []*Node) ([]*Node, []*Node) { return off, on[:len(on)-1] },
+			"it ends at"},
+		{"connects top down", func(off, on []*Node) ([]*Node, []*Node) {
+			return off, []*Node{on[1], on[0]}
+		}, "connect[0]"},
+		{"disconnects too little", func(off, on []*Node) ([]*Node, []*Node) { return off[:1], on },
+			"disconnect stops at"},
+		{"disconnects the fork too", func(off, on []*Node) ([]*Node, []*Node) {
+			return append(off, off[len(off)-1].Parent), on
+		}, "below the fork"},
+		{"disconnects from below", func(off, on []*Node) ([]*Node, []*Node) {
+			return []*Node{off[1], off[0]}, on
+		}, "disconnect[0]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tree := newTestTree(t, Config{Choice: badPath{bend: tt.bend}})
+			genesis := tree.Tip()
+			a := branchOf(t, tree, genesis, minerA, easyBits, 2)
+			b1 := on(genesis, minerB, easyBits)
+			b2 := on(&Node{Hash: b1.Hash(), Height: 1}, minerB, easyBits)
+			b3 := on(&Node{Hash: b2.Hash(), Height: 2}, minerB, easyBits)
+			for _, b := range []*blocks.Block{b3, b2} { // orphans: no path yet
+				_, err := tree.Add(b, testNow)
+				require.NoError(t, err)
+			}
+			_, err := tree.Add(b1, testNow)
+			assert.ErrorIs(t, err, ErrBadPath)
+			assert.ErrorContains(t, err, tt.want)
+			assert.Equal(t, a[1].Hash(), tree.Tip().Hash, "the chain is not touched")
+			assert.Equal(t, uint64(2), tree.Chain().Height())
+		})
+	}
 }
 
 func TestOrphanBound(t *testing.T) {

@@ -29,12 +29,17 @@ var zeros [padChunk]byte
 type msgSimBlock struct {
 	Block *blocks.Block
 	Pad   int
+	hash  blocks.Hash // Block's, hashed once by its sender (not sent)
+}
+
+func newMsgSimBlock(b *blocks.Block, pad int) *msgSimBlock {
+	return &msgSimBlock{Block: b, Pad: pad, hash: b.Hash()}
 }
 
 func (m *msgSimBlock) Command() string    { return CmdSimBlock }
 func (m *msgSimBlock) MaxPayload() uint32 { return MaxSimBlockSize }
 func (m *msgSimBlock) String() string {
-	return fmt.Sprintf("block %s (+%d bytes)", m.Block.Hash().Short(), m.Pad)
+	return fmt.Sprintf("block %s (+%d bytes)", m.hash.Short(), m.Pad)
 }
 
 func (m *msgSimBlock) Encode(w io.Writer) error {
@@ -54,6 +59,7 @@ func (m *msgSimBlock) Decode(r io.Reader) error {
 	if err := m.Block.Decode(r); err != nil {
 		return err
 	}
+	m.hash = m.Block.Hash()
 	n, err := io.Copy(io.Discard, r)
 	m.Pad = int(n)
 	return err

@@ -27,6 +27,7 @@ type Tree struct {
 	invalid map[blocks.Hash]bool
 	badSeq  []blocks.Hash // invalid's, oldest first
 	seq     uint64
+	pruneAt uint64 // the tip's height at which to prune next
 }
 
 // docs:end tree
@@ -237,16 +238,25 @@ func (t *Tree) best() *Node {
 
 // docs:end follow
 
-// checkPath refuses a Path that does not go from the tip down to a
+// checkPath refuses a Path that does not go from the tip down to the
 // fork and up to best, block by block: the chain is not touched.
 func (t *Tree) checkPath(off, on []*Node, best *Node) error {
+	fork := FindFork(t.tip, best)
 	at := t.tip
 	for i, n := range off {
+		if at == fork {
+			return fmt.Errorf("%w: disconnect[%d] is %s at height %d, below the fork %s at %d",
+				ErrBadPath, i, describe(n), height(n), fork.Hash.Short(), fork.Height)
+		}
 		if n != at {
 			return fmt.Errorf("%w: disconnect[%d] is %s at height %d, want %s at %d",
 				ErrBadPath, i, describe(n), height(n), at.Hash.Short(), at.Height)
 		}
 		at = at.Parent
+	}
+	if at != fork {
+		return fmt.Errorf("%w: disconnect stops at %s at height %d, the fork is %s at %d",
+			ErrBadPath, at.Hash.Short(), at.Height, fork.Hash.Short(), fork.Height)
 	}
 	for i, n := range on {
 		if n == nil || n.Parent != at {
@@ -314,7 +324,10 @@ func (t *Tree) reorganise(c *Change, off, on []*Node, now time.Time) (bool, erro
 		c.Connected = append(c.Connected, t.bodies[n.Hash])
 	}
 	t.tip = on[len(on)-1]
-	t.prune()
+	if t.tip.Height >= t.pruneAt {
+		t.prune()
+		t.pruneAt = t.tip.Height + max(1, t.cfg.MaxReorgDepth/4)
+	}
 	return true, nil
 }
 
@@ -367,7 +380,9 @@ func (t *Tree) IsInvalid(h blocks.Hash) bool { return t.invalid[h] }
 // prune drops the side branches that leave the main chain more than
 // MaxReorgDepth blocks below the tip: they could never be followed.
 // That, and proof of work, is what bounds the blocks a tree keeps off
-// its chain.
+// its chain. It runs each time the tip has gone up a quarter of
+// MaxReorgDepth, not on every block: a side branch may stay that much
+// longer, and pruning costs a walk to the fork for each.
 func (t *Tree) prune() {
 	for leaf := range t.leaves {
 		if t.OnMain(leaf) {
