@@ -122,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET", "/addrbook", s.book)
 	s.route("GET", "/bans", s.bans)
 	s.route("POST", "/bans", s.auth(s.ban))
+	s.route("DELETE", "/bans/{addr}", s.auth(s.unban))
 	s.route("POST", "/connect", s.auth(s.connect))
 	s.route("GET", "/items", s.items)
 	s.route("POST", "/items", s.auth(s.publish))
@@ -243,6 +244,11 @@ func (s *Server) ban(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer(s, w, r, func(ctx context.Context) (Ban, error) { return s.cfg.Backend.Ban(ctx, req) })
+}
+
+func (s *Server) unban(w http.ResponseWriter, r *http.Request) {
+	addr := r.PathValue("addr")
+	answer(s, w, r, func(ctx context.Context) (Unbanned, error) { return s.cfg.Backend.Unban(ctx, addr) })
 }
 
 func (req BanRequest) check() error {

@@ -56,6 +56,17 @@ func (f *fakeBackend) Ban(_ context.Context, req BanRequest) (Ban, error) {
 	f.bans = append(f.bans, req)
 	return Ban{Key: req.Addr, Until: t0.Add(24 * time.Hour), Reason: req.Reason}, f.err
 }
+func (f *fakeBackend) Unban(_ context.Context, addr string) (Unbanned, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, b := range f.bans {
+		if b.Addr == addr {
+			f.bans = append(f.bans[:i], f.bans[i+1:]...)
+			return Unbanned{Addr: addr}, nil
+		}
+	}
+	return Unbanned{}, NotFound(fmt.Errorf("%s is not banned", addr))
+}
 func (f *fakeBackend) Connect(_ context.Context, addr string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -181,6 +192,12 @@ func TestEndpoints(t *testing.T) {
 		{name: "ban", method: "POST", path: "/api/v1/bans", auth: "Bearer " + token,
 			body: `{"addr":"127.0.0.1:7009","reason":"test"}`, wantCode: 200,
 			wantJSON: `{"key":"127.0.0.1:7009","until":"2025-03-02T12:00:00Z","reason":"test"}`},
+		{name: "unban", method: "DELETE", path: "/api/v1/bans/127.0.0.1:7009", auth: "Bearer " + token,
+			wantCode: 200, wantJSON: `{"addr":"127.0.0.1:7009"}`},
+		{name: "unban what is not banned", method: "DELETE", path: "/api/v1/bans/127.0.0.1:7009",
+			auth: "Bearer " + token, wantCode: 404, wantJSON: `{"error":"127.0.0.1:7009 is not banned"}`},
+		{name: "unban without the token", method: "DELETE", path: "/api/v1/bans/127.0.0.1:7009",
+			wantCode: 401, wantJSON: `{"error":"this call needs the node's API token: send the contents of api.cookie in its data directory as \"Authorization: Bearer TOKEN\""}`},
 		{name: "connect", method: "POST", path: "/api/v1/connect", auth: "Bearer " + token,
 			body: `{"addr":"127.0.0.1:7010"}`, wantCode: 202, wantJSON: `{"addr":"127.0.0.1:7010"}`},
 		{name: "an unknown path", method: "GET", path: "/api/v1/blocx", wantCode: 404,

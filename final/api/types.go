@@ -27,6 +27,8 @@ type Backend interface {
 	// Ban bans an address for a while. An error that matches
 	// ErrBadRequest (see BadRequest) is the caller's fault: 400.
 	Ban(ctx context.Context, req BanRequest) (Ban, error)
+	// Unban lifts the ban on an address: ErrNotFound if there is none.
+	Unban(ctx context.Context, addr string) (Unbanned, error)
 	// Connect asks the node to dial an address.
 	Connect(ctx context.Context, addr string) error
 	// Publish broadcasts an item of data, at most Config.MaxItemBytes
@@ -128,6 +130,12 @@ type Ban struct {
 type BanRequest struct {
 	Addr   string `json:"addr"`
 	Reason string `json:"reason,omitempty"`
+}
+
+// Unbanned is the answer of DELETE /api/v1/bans/{addr}: the address
+// whose ban was lifted.
+type Unbanned struct {
+	Addr string `json:"addr"`
 }
 
 // ConnectRequest is the body of POST /api/v1/connect.

@@ -78,6 +78,28 @@ func (n *Node) Ban(ctx context.Context, req api.BanRequest) (api.Ban, error) {
 	}
 }
 
+// Unban implements api.Backend: the operator protocol lifts the ban,
+// and the bans are saved again soon.
+func (n *Node) Unban(ctx context.Context, addr string) (api.Unbanned, error) {
+	if _, err := netip.ParseAddrPort(addr); err != nil {
+		return api.Unbanned{}, api.BadRequest(fmt.Errorf("unban: %q is not IP:PORT", addr))
+	}
+	r := unbanRequest{addr: simulation.Addr(addr), reply: make(chan bool, 1)}
+	if err := n.inject(ctx, operatorName, r); err != nil {
+		return api.Unbanned{}, err
+	}
+	select {
+	case was := <-r.reply:
+		if !was {
+			return api.Unbanned{}, api.NotFound(fmt.Errorf("unban: %s is not banned", addr))
+		}
+		signal(n.saveSoon)
+		return api.Unbanned{Addr: addr}, nil
+	case <-ctx.Done():
+		return api.Unbanned{}, ctx.Err()
+	}
+}
+
 // Connect implements api.Backend: the operator protocol dials.
 func (n *Node) Connect(ctx context.Context, addr string) error {
 	if _, err := netip.ParseAddrPort(addr); err != nil {

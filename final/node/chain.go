@@ -81,6 +81,10 @@ type ledger struct {
 	// which the broadcast declined when they came: the machine
 	// publishes them, to relay.
 	republish []broadcast.Item
+	// wants are the parents of orphans, which the machine asks its
+	// peers for: after a partition the other side's branch comes this
+	// way, block by block back to the fork.
+	wants []blocks.Hash
 }
 
 // newLedger is a ledger of the genesis block of state's network, with
@@ -116,7 +120,7 @@ func newLedger(state *transactions.State, next pow.RetargetFunc,
 // check is the block type's check in the broadcast: the tree takes the
 // block in. A block it keeps is relayed, on the main chain or not, so
 // that every node hears of every branch; an orphan is declined until
-// its parent comes; a fork too deep to follow is declined (no blame:
+// its parent comes (and the parent is asked for); a fork too deep to follow is declined (no blame:
 // the sender may be on it honestly); a block that breaks a rule is an
 // error, which costs its sender points.
 func (l *ledger) check(id broadcast.ID, data []byte) error {
@@ -136,8 +140,9 @@ func (l *ledger) check(id broadcast.ID, data []byte) error {
 		l.apply(c)
 	}
 	switch {
-	case errors.Is(err, forkchoice.ErrDuplicate):
-		return fmt.Errorf("%w: %w", broadcast.ErrDeclined, err) // an orphan again
+	case errors.Is(err, forkchoice.ErrDuplicate): // an orphan again
+		l.wants = append(l.wants, b.Header.PrevBlock)
+		return fmt.Errorf("%w: %w", broadcast.ErrDeclined, err)
 	case errors.Is(err, forkchoice.ErrForkTooOld):
 		l.emit(ForkRefused{Hash: hash, Err: err})
 		return fmt.Errorf("%w: %w", broadcast.ErrDeclined, err)
@@ -148,6 +153,7 @@ func (l *ledger) check(id broadcast.ID, data []byte) error {
 		return err
 	case c.Orphaned:
 		l.emit(BlockAside{Hash: hash, Parent: b.Header.PrevBlock, Orphan: true})
+		l.wants = append(l.wants, b.Header.PrevBlock)
 		return fmt.Errorf("%w: block %s: its parent %s is unknown: kept as an orphan",
 			broadcast.ErrDeclined, hash.Short(), b.Header.PrevBlock.Short())
 	}

@@ -181,9 +181,9 @@ func mustBytes(t *testing.T, b *blocks.Block) []byte {
 	return raw
 }
 
-// TestLedgerOutOfOrder: a block whose parent has not come is kept
-// aside and declined; when the parent comes, both connect, and the
-// child is published again, to relay.
+// TestLedgerOutOfOrder: a block whose parent has not come is kept as
+// an orphan, declined, and its parent asked for; when the parent
+// comes, both connect, and the child is published again, to relay.
 func TestLedgerOutOfOrder(t *testing.T) {
 	fx := loadFixture(t)
 	l := newTestLedger(t)
@@ -197,6 +197,8 @@ func TestLedgerOutOfOrder(t *testing.T) {
 		BlockAside{Hash: fx.main[1].Hash(), Parent: fx.main[0].Hash(), Orphan: true},
 	}, emitted(t, l))
 	assert.Equal(t, 2, l.aside())
+	assert.Equal(t, []blocks.Hash{fx.main[1].Hash(), fx.main[0].Hash()}, l.wants,
+		"each orphan's parent is asked for")
 	assert.Equal(t, uint64(0), l.chain.Height())
 
 	require.NoError(t, offer(t, l, fx.main[0]))

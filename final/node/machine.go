@@ -15,6 +15,7 @@ import (
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
 	transactions "peerchain/chapters/07-transactions"
+	blocks "peerchain/chapters/08-blocks"
 	pow "peerchain/chapters/09-pow"
 	forkchoice "peerchain/chapters/10-forkchoice"
 	"peerchain/final/api"
@@ -185,16 +186,22 @@ func (m *Machine) Handle(now time.Time, ev simulation.Event) []simulation.Action
 	return out
 }
 
-// handle is the mux's Handle, with what the ledger did, and the blocks
-// it connected from aside published, to relay.
+// handle is the mux's Handle, with what the ledger did: the orphans it
+// took in published, to relay, and the parents of those it could not
+// asked of the peers.
 func (m *Machine) handle(now time.Time, ev simulation.Event) []simulation.Action {
 	out := append(m.Node.Handle(now, ev), m.ledger.takeOut()...)
-	for len(m.ledger.republish) > 0 {
-		it := m.ledger.republish[0]
-		m.ledger.republish = m.ledger.republish[1:]
-		pub := simulation.Local{Value: discovery.Input{To: transactions.Name,
-			Value: broadcast.Publish{Item: it}}}
-		out = append(out, m.Node.Handle(now, pub)...)
+	for len(m.ledger.republish) > 0 || len(m.ledger.wants) > 0 {
+		var in any
+		if len(m.ledger.republish) > 0 {
+			in = broadcast.Publish{Item: m.ledger.republish[0]}
+			m.ledger.republish = m.ledger.republish[1:]
+		} else {
+			in = broadcast.Want{Type: blocks.BlockItem, ID: broadcast.ID(m.ledger.wants[0])}
+			m.ledger.wants = m.ledger.wants[1:]
+		}
+		local := simulation.Local{Value: discovery.Input{To: transactions.Name, Value: in}}
+		out = append(out, m.Node.Handle(now, local)...)
 		out = append(out, m.ledger.takeOut()...)
 	}
 	return out

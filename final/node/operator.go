@@ -45,6 +45,11 @@ type (
 		addr  simulation.Addr
 		reply chan error
 	}
+	// unbanRequest's reply says whether there was a ban.
+	unbanRequest struct {
+		addr  simulation.Addr
+		reply chan bool
+	}
 )
 
 func (o *operator) Name() string       { return operatorName }
@@ -60,6 +65,9 @@ func (o *operator) Handle(now time.Time, ev simulation.Event) []simulation.Actio
 	switch req := local.Value.(type) {
 	case banRequest:
 		return o.ban(now, req)
+	case unbanRequest:
+		req.reply <- o.cm.Table().Unban(req.addr)
+		return nil
 	case connectRequest:
 		err := o.canConnect(now, req.addr)
 		req.reply <- err

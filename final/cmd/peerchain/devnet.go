@@ -73,12 +73,13 @@ var devnetCommand = &cli.Command{
 			Usage: "show the summary and the devnet's own events, not the nodes' log lines"},
 		labFlag, logJSONFlag, noColorFlag,
 	},
-	Action: runDevnet,
+	Action:      runDevnet,
+	Subcommands: []*cli.Command{partitionCommand, healCommand},
 }
 
 func runDevnet(c *cli.Context) error {
 	if c.NArg() > 0 {
-		return fmt.Errorf("devnet takes no arguments: for 3 nodes, say -n 3")
+		return fmt.Errorf("devnet takes no arguments but its commands, partition and heal: for 3 nodes, say -n 3")
 	}
 	if n := c.Int("nodes"); n < 1 || n > devnet.MaxNodes {
 		return fmt.Errorf("-n %d: want 1 to %d nodes", n, devnet.MaxNodes)
@@ -132,7 +133,9 @@ func runDevnet(c *cli.Context) error {
 			devnet.Name(0), devnet.Name(m-1), devnet.MinerWallet(m-1), pow.DevNetParams.TargetSpacing))
 	}
 	if c.Int("miners") > 1 {
-		p.note("devnet: two blocks at once split the network for good until chapter 10's fork choice: watch the TIP column")
+		p.note("devnet: two blocks found at once fork the chain for a moment; chapter 10's fork choice ends it (REORGS)")
+		p.note(fmt.Sprintf("devnet: to split it in two, each side with a miner: peerchain devnet partition --dir %s %s;"+
+			" to end it: peerchain devnet heal --dir %s", dir, evenOdd(c.Int("nodes")), dir))
 	}
 	if labs := c.StringSlice("lab"); len(labs) > 0 {
 		p.note("devnet: every node runs your code of chapters " + strings.Join(labs, ", "))

@@ -13,10 +13,12 @@ import (
 	transactions "peerchain/chapters/07-transactions"
 	blocks "peerchain/chapters/08-blocks"
 	pow "peerchain/chapters/09-pow"
+	forkchoice "peerchain/chapters/10-forkchoice"
 	labdisc "peerchain/exercises/05-discovery"
 	labbc "peerchain/exercises/06-broadcast"
 	labtx "peerchain/exercises/07-transactions"
 	labpow "peerchain/exercises/09-pow"
+	labforks "peerchain/exercises/10-forkchoice"
 	"peerchain/final/node"
 	"peerchain/tools/exercise"
 )
@@ -53,6 +55,13 @@ var nodeLabs = []nodeLab{
 			labpow.NextWorkRequired(pow.DevNetParams, c)
 		},
 		apply: func(l *node.Lab) { l.Retarget = labpow.NextWorkRequired }},
+	{chapter: "10", what: "your LabChoice from exercises/10-forkchoice",
+		try: func() {
+			tree, _ := forkchoice.New(forkchoice.Config{Network: blocks.DevNet,
+				State: transactions.NewState(blocks.DevNet.Magic, nil)})
+			labforks.LabChoice{}.Better(tree.Tip(), tree.Tip())
+		},
+		apply: func(l *node.Lab) { l.Choice = labforks.LabChoice{} }},
 }
 
 var labFlag = &cli.StringSliceFlag{Name: "lab", EnvVars: []string{"PEERCHAIN_LAB"},

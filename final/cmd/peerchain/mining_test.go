@@ -19,47 +19,65 @@ import (
 // be: past the devnet's first two retargets (every 12 blocks).
 const miningHeight = 30
 
-// TestDevnetMines: a 5-node devnet mines on its default miner; every
-// node's height grows past two retargets, and at every moment their
-// tips agree within a block: a node one block behind has the parent
-// of the others' tip.
+// TestDevnetMines: a devnet mines; every node's height grows past two
+// retargets, and then their tips agree within a block: a node one
+// block behind has the parent of the others' tip. With several miners
+// the network forks whenever two find a block at nearly the same
+// moment, and chapter 10's fork choice brings every node back to one
+// chain.
 func TestDevnetMines(t *testing.T) {
-	t.Parallel() // each its own processes, ports and directory
-	const n = 5
-	cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(n), "--tx-rate", "2", "--items-every", "0")
-	ends := endpoints(t, dir, n)
-	var last []api.Status
-	eventually(t, fmt.Sprintf("every node at height %d or more", miningHeight), 90*time.Second, func() bool {
-		sts, ok := statuses(ends)
-		if !ok {
-			return false
-		}
-		last = sts
-		for _, s := range sts {
-			if s.Height < miningHeight {
-				return false
-			}
-		}
-		return true
-	})
-	eventually(t, "the tips agree within a block", 30*time.Second, func() bool {
-		sts, ok := statuses(ends)
-		return ok && agreeWithinABlock(t, ends, sts)
-	})
-	for i, s := range last {
-		assert.Equal(t, i == 0, s.Mining, "node%d mines: only node0, the devnet's one miner", i)
+	tests := []struct {
+		name      string
+		nodes     int
+		miners    int
+		minerPays []string // the wallets block 1 may pay
+	}{
+		{"one miner", 5, 1, []string{walletAddr(1)}},
+		{"three miners fork and agree", 4, 3, []string{walletAddr(1), walletAddr(2), walletAddr(3)}},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each its own processes, ports and directory
+			cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(tt.nodes), "--miners", strconv.Itoa(tt.miners),
+				"--tx-rate", "2", "--items-every", "0")
+			ends := endpoints(t, dir, tt.nodes)
+			var last []api.Status
+			eventually(t, fmt.Sprintf("every node at height %d or more", miningHeight), 90*time.Second, func() bool {
+				sts, ok := statuses(ends)
+				if !ok {
+					return false
+				}
+				last = sts
+				for _, s := range sts {
+					if s.Height < miningHeight {
+						return false
+					}
+				}
+				return true
+			})
+			eventually(t, "the tips agree within a block", 30*time.Second, func() bool {
+				sts, ok := statuses(ends)
+				return ok && agreeWithinABlock(t, ends, sts)
+			})
+			for i, s := range last {
+				assert.Equal(t, i < tt.miners, s.Mining, "node%d mines: the first %d do", i, tt.miners)
+			}
 
-	// The miner's blocks pay devnet wallet 1, which the API shows.
-	var blk api.Block
-	require.NoError(t, getJSON(context.Background(), ends[3].API, "/blocks/1", &blk))
-	assert.Equal(t, node.DevnetKey(1).Address().String(), blk.Miner)
-	assert.Equal(t, uint64(1), blk.Height)
+			// The miners' blocks pay their devnet wallets, which the API shows.
+			var blk api.Block
+			require.NoError(t, getJSON(context.Background(), ends[tt.nodes-1].API, "/blocks/1", &blk))
+			assert.Contains(t, tt.minerPays, blk.Miner)
+			assert.Equal(t, uint64(1), blk.Height)
 
-	require.NoError(t, cmd.Process.Signal(os.Interrupt))
-	require.NoError(t, cmd.Wait())
-	assert.Contains(t, out.String(), fmt.Sprintf("%d of %d nodes stopped cleanly", n, n))
+			require.NoError(t, cmd.Process.Signal(os.Interrupt))
+			require.NoError(t, cmd.Wait())
+			assert.Contains(t, out.String(), fmt.Sprintf("%d of %d nodes stopped cleanly", tt.nodes, tt.nodes))
+		})
+	}
 }
+
+// walletAddr is devnet wallet i's address.
+func walletAddr(i int) string { return node.DevnetKey(i).Address().String() }
 
 // statuses asks every node for its status; false if one does not
 // answer.

@@ -272,14 +272,23 @@ func printAccount(w io.Writer, a api.Account) {
 // postJSON posts v to an API path with the token, and decodes a 2xx
 // answer into out; any other answer is an error quoting the node.
 func postJSON(ctx context.Context, addr, path, token string, v, out any) error {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return err
+	return callJSON(ctx, "POST", addr, path, token, v, out)
+}
+
+// callJSON is postJSON with another method: v nil sends no body.
+func callJSON(ctx context.Context, method, addr, path, token string, v, out any) error {
+	var body io.Reader
+	if v != nil {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(raw)
 	}
 	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
 	defer cancel()
 	url := "http://" + addr + api.Version + path
-	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return fmt.Errorf("--api %q: %w", addr, err)
 	}
