@@ -173,7 +173,8 @@ func healNode(c *cli.Context, w io.Writer, nd devnetNode, nodes []devnetNode) (i
 			continue // not a node of this devnet now
 		}
 		req := api.ConnectRequest{Addr: b.Key}
-		if err := postJSON(c.Context, nd.ends.API, "/connect", nd.token, req, &req); err != nil {
+		if err := postJSON(c.Context, nd.ends.API, "/connect", nd.token, req, &req); err != nil &&
+			!connectedTo(c, nd, b.Key) { // the other side may have dialed first: fine
 			return 0, fmt.Errorf("connect to %s: %w", nodes[i].name, err)
 		}
 		back = append(back, nodes[i].name)
@@ -182,6 +183,15 @@ func healNode(c *cli.Context, w io.Writer, nd devnetNode, nodes []devnetNode) (i
 		fmt.Fprintf(w, "%s reconnects to %s\n", nd.name, strings.Join(back, ", "))
 	}
 	return len(back), nil
+}
+
+// connectedTo says whether nd has a peer that listens at addr.
+func connectedTo(c *cli.Context, nd devnetNode, addr string) bool {
+	var ps []api.Peer
+	if err := getJSON(c.Context, nd.ends.API, "/peers", &ps); err != nil {
+		return false
+	}
+	return slices.ContainsFunc(ps, func(p api.Peer) bool { return p.Addr == addr })
 }
 
 // evenOdd is the two groups of n nodes, even and odd: with node0 and
