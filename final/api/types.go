@@ -95,6 +95,10 @@ type Status struct {
 	// (chapter 10), and DeepestReorg the most blocks one took off.
 	Reorgs       int `json:"reorgs"`
 	DeepestReorg int `json:"deepest_reorg"`
+	// ChainWork is the main chain's cumulative work, genesis included,
+	// in 64 hex digits as Bitcoin Core's getblockchaininfo: what the
+	// fork choice compares.
+	ChainWork string `json:"chain_work"`
 }
 
 // Peers is the number of connected peers.

@@ -28,6 +28,9 @@ type BlockConnected struct {
 	Block  *blocks.Block
 	Height uint64
 	Raw    []byte // its encoding, as the store keeps it
+	// Reorg: a reorganisation put it on, and its Reorganized, emitted
+	// before, holds it with the rest of its branch, to store at once.
+	Reorg bool
 }
 
 // BlockAside is emitted when a valid block is kept off the main chain:
@@ -45,6 +48,9 @@ type Reorganized struct {
 	OldTip, NewTip blocks.Hash
 	Disconnected   int
 	Connected      int
+	// Branch are the blocks put on, from the fork up, to store in one
+	// transaction: a node killed halfway has the old chain or the new.
+	Branch []BlockConnected
 }
 
 // ForkRefused is emitted when a block's branch leaves the chain more
@@ -175,18 +181,22 @@ func (l *ledger) apply(c *forkchoice.Change) {
 			l.emit(transactions.Dropped{Txs: dropped, Why: whyConflict})
 		}
 	}
+	var branch []BlockConnected
+	for _, b := range c.Connected {
+		raw, _ := b.Bytes() // it came as bytes, or was mined here: it encodes
+		branch = append(branch, BlockConnected{Block: b, Height: b.Coinbase.Height, Raw: raw,
+			Reorg: c.Reorg()})
+	}
 	if c.Reorg() {
 		l.reorgs++
 		l.deepest = max(l.deepest, len(c.Disconnected))
-		first := c.Connected[0]
-		l.emit(Reorganized{Fork: first.Coinbase.Height - 1,
+		l.emit(Reorganized{Fork: branch[0].Height - 1,
 			OldTip: c.Disconnected[0].Hash(), NewTip: l.chain.Tip(),
-			Disconnected: len(c.Disconnected), Connected: len(c.Connected)})
+			Disconnected: len(c.Disconnected), Connected: len(c.Connected), Branch: branch})
 	}
-	for _, b := range c.Connected {
-		raw, _ := b.Bytes() // it came as bytes, or was mined here: it encodes
+	for _, bc := range branch {
 		l.arrivals = [2]time.Time{l.arrivals[1], l.now}
-		l.emit(BlockConnected{Block: b, Height: b.Coinbase.Height, Raw: raw})
+		l.emit(bc)
 	}
 	for i, n := range c.Added {
 		if !l.tree.OnMain(n) {

@@ -249,10 +249,14 @@ func TestLedgerReorg(t *testing.T) {
 	require.NoError(t, offer(t, l, fx.side[3]))
 	out := emitted(t, l)
 	require.Len(t, out, 1+fixtureSide)
-	assert.Equal(t, Reorganized{Fork: 0, OldTip: fx.main[2].Hash(), NewTip: fx.side[3].Hash(),
-		Disconnected: 3, Connected: 4}, out[0])
+	var branch []BlockConnected
 	for i, b := range fx.side {
-		assert.Equal(t, BlockConnected{Block: b, Height: uint64(i + 1), Raw: mustBytes(t, b)}, out[1+i])
+		branch = append(branch, BlockConnected{Block: b, Height: uint64(i + 1), Raw: mustBytes(t, b), Reorg: true})
+	}
+	assert.Equal(t, Reorganized{Fork: 0, OldTip: fx.main[2].Hash(), NewTip: fx.side[3].Hash(),
+		Disconnected: 3, Connected: 4, Branch: branch}, out[0])
+	for i, bc := range branch {
+		assert.Equal(t, bc, out[1+i], "then each block, saved with the reorganisation")
 	}
 	assert.Equal(t, fx.side[3].Hash(), l.chain.Tip())
 	assert.True(t, l.pool.Has(broadcast.ID(fixtureTx.ID())), "the transfer is pending again")

@@ -174,13 +174,21 @@ func errText(err error) string {
 // publishes it on the API's stream, and asks for a save when it is
 // something to keep (a ban, new anchors). A new tip it writes to the
 // store before the loop goes on, so that no block the node has shown
-// is lost when it stops, and tells the miner. It runs on the loop and
+// is lost when it stops, and tells the miner; a reorganisation's
+// blocks it writes together, in one transaction. It runs on the loop and
 // waits for nothing but that write.
 func (n *Node) onEmit(v any) {
 	typ, data, level, msg, attrs := describe(v)
-	if c, ok := v.(BlockConnected); ok {
-		if err := saveBlock(n.db, c); err != nil {
-			n.log.Error("block not saved", "height", c.Height, "err", err)
+	switch c := v.(type) {
+	case Reorganized:
+		if err := saveBranch(n.db, c.Branch); err != nil {
+			n.log.Error("reorganisation not saved", "fork", c.Fork, "err", err)
+		}
+	case BlockConnected:
+		if !c.Reorg { // a reorganisation's blocks are saved with it
+			if err := saveBranch(n.db, []BlockConnected{c}); err != nil {
+				n.log.Error("block not saved", "height", c.Height, "err", err)
+			}
 		}
 		signal(n.tipChanged)
 	}

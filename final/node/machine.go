@@ -7,6 +7,7 @@
 package node
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -235,6 +236,7 @@ func (m *Machine) Status(now time.Time) api.Status {
 		Aside:          m.ledger.aside(),
 		Reorgs:         m.ledger.reorgs,
 		DeepestReorg:   m.ledger.deepest,
+		ChainWork:      fmt.Sprintf("%064x", m.ledger.tree.Tip().Work),
 	}
 	for _, p := range m.Peers() {
 		switch p.Kind {

@@ -153,10 +153,18 @@ func restoreChain(s *store.Store, m *Machine, now time.Time) (uint64, error) {
 	return m.ledger.chain.Height(), err
 }
 
-// saveBlock writes a block the chain connected to the store.
-func saveBlock(s *store.Store, c BlockConnected) error {
-	if err := s.SaveBlock(c.Height, c.Block.Hash(), c.Raw); err != nil {
-		return fmt.Errorf("save block: %w", err)
+// saveBranch writes blocks the chain connected, lowest first, to the
+// store in one transaction.
+func saveBranch(s *store.Store, branch []BlockConnected) error {
+	if len(branch) == 0 {
+		return nil
+	}
+	records := make([]store.BlockRecord, len(branch))
+	for i, c := range branch {
+		records[i] = store.BlockRecord{Hash: c.Block.Hash(), Raw: c.Raw}
+	}
+	if err := s.SaveBranch(branch[0].Height, records); err != nil {
+		return fmt.Errorf("save blocks from height %d: %w", branch[0].Height, err)
 	}
 	return nil
 }

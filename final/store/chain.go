@@ -30,6 +30,12 @@ func heightKey(h uint64) []byte { return binary.BigEndian.AppendUint64(nil, h) }
 
 // docs:begin save-block
 
+// BlockRecord is a block as the store keeps it: its hash and bytes.
+type BlockRecord struct {
+	Hash [32]byte
+	Raw  []byte
+}
+
 // SaveBlock stores a block and makes it the main chain's at height:
 // its bytes under its hash, its hash under its height, and any height
 // above it forgotten (a chain that was longer ends here now; the
@@ -37,25 +43,43 @@ func heightKey(h uint64) []byte { return binary.BigEndian.AppendUint64(nil, h) }
 // chain as it was or as it is now, never a mix. Genesis is not stored:
 // heights start at 1, and each must follow one the store has.
 func (s *Store) SaveBlock(height uint64, hash [32]byte, raw []byte) error {
-	switch {
-	case height == 0:
-		return fmt.Errorf("save block %x: genesis is not stored", hash)
-	case len(raw) == 0 || len(raw) > MaxBlockBytes:
-		return fmt.Errorf("save block %x: %d bytes, want 1 to %d", hash, len(raw), MaxBlockBytes)
+	return s.SaveBranch(height, []BlockRecord{{Hash: hash, Raw: raw}})
+}
+
+// SaveBranch is SaveBlock for the blocks of a branch, from height
+// first up, in one transaction: a reorganisation is on disk whole, or
+// not at all.
+func (s *Store) SaveBranch(first uint64, branch []BlockRecord) error {
+	for i, b := range branch {
+		switch {
+		case first == 0:
+			return fmt.Errorf("save block %x: genesis is not stored", b.Hash)
+		case len(b.Raw) == 0 || len(b.Raw) > MaxBlockBytes:
+			return fmt.Errorf("save block %x at height %d: %d bytes, want 1 to %d",
+				b.Hash, first+uint64(i), len(b.Raw), MaxBlockBytes)
+		}
+	}
+	if len(branch) == 0 {
+		return nil
 	}
 	return s.update(func(tx *bolt.Tx) error {
 		index := tx.Bucket(bucketChain)
-		if height > 1 && index.Get(heightKey(height-1)) == nil {
+		if first > 1 && index.Get(heightKey(first-1)) == nil {
 			return fmt.Errorf("save block %x at height %d: the store has no block at %d",
-				hash, height, height-1)
+				branch[0].Hash, first, first-1)
 		}
-		if err := tx.Bucket(bucketBlocks).Put(hash[:], raw); err != nil {
-			return fmt.Errorf("%s: save block %x: %w", s.path, hash, err)
+		if err := cutAbove(index, first); err != nil {
+			return fmt.Errorf("%s: save blocks from height %d: %w", s.path, first, err)
 		}
-		if err := cutAbove(index, height); err != nil {
-			return fmt.Errorf("%s: save block %x: %w", s.path, hash, err)
+		for i, b := range branch {
+			if err := tx.Bucket(bucketBlocks).Put(b.Hash[:], b.Raw); err != nil {
+				return fmt.Errorf("%s: save block %x: %w", s.path, b.Hash, err)
+			}
+			if err := index.Put(heightKey(first+uint64(i)), b.Hash[:]); err != nil {
+				return fmt.Errorf("%s: save block %x: %w", s.path, b.Hash, err)
+			}
 		}
-		return index.Put(heightKey(height), hash[:])
+		return nil
 	})
 }
 

@@ -82,6 +82,32 @@ func TestChainSaveAndLoad(t *testing.T) {
 	assert.Empty(t, loadAll(t, s), "truncated to genesis")
 }
 
+// TestSaveBranch: a reorganisation's blocks replace the chain above
+// the fork in one transaction; one bad record stores none of them.
+func TestSaveBranch(t *testing.T) {
+	s := openT(t, t.TempDir())
+	defer s.Close()
+	for i := 1; i <= 4; i++ {
+		h, raw := fakeBlock(i)
+		require.NoError(t, s.SaveBlock(uint64(i), h, raw))
+	}
+	record := func(i int) BlockRecord { h, raw := fakeBlock(i); return BlockRecord{h, raw} }
+
+	bad := []BlockRecord{record(20), {Hash: [32]byte{21}}}
+	assert.ErrorContains(t, s.SaveBranch(3, bad), "at height 4: 0 bytes, want 1 to")
+	assert.Len(t, loadAll(t, s), 4, "nothing changed")
+
+	require.NoError(t, s.SaveBranch(3, []BlockRecord{record(20), record(21), record(22)}))
+	got := loadAll(t, s)
+	require.Len(t, got, 5, "two of the old chain, three of the branch")
+	for i, want := range []int{1, 2, 20, 21, 22} {
+		h, _ := fakeBlock(want)
+		assert.Equal(t, h, got[i].hash, "height %d", i+1)
+	}
+	assert.NoError(t, s.SaveBranch(9, nil), "nothing to save")
+	assert.ErrorContains(t, s.SaveBranch(9, []BlockRecord{record(30)}), "the store has no block at 8")
+}
+
 func TestSaveBlockRefuses(t *testing.T) {
 	h, raw := fakeBlock(1)
 	tests := []struct {
