@@ -2,6 +2,8 @@ package forkchoice
 
 import blocks "peerchain/chapters/08-blocks"
 
+// docs:begin branch
+
 // branch is the chain a block would extend, as chapter 08's rules see
 // it: tip's ancestors, read from the main chain below the fork. It is
 // how a block of another branch is checked against its own branch's
@@ -28,3 +30,5 @@ func (b branch) HeaderAt(height uint64) (blocks.Header, bool) {
 	}
 	return b.tree.chain.HeaderAt(height) // n is on the main chain, above
 }
+
+// docs:end branch

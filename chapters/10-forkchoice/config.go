@@ -9,6 +9,8 @@ import (
 	pow "peerchain/chapters/09-pow"
 )
 
+// docs:begin bounds
+
 // Bounds of the tree, by default.
 const (
 	// DefaultMaxOrphans is how many blocks of unknown parent wait:
@@ -24,6 +26,8 @@ const (
 	// to refuse them and their children without checking again.
 	MaxInvalid = 1000
 )
+
+// docs:end bounds
 
 // docs:begin config
 

@@ -15,7 +15,8 @@ import (
 // too; then those of the blocks put on leave it, with whatever they
 // made invalid. It returns the pending transactions that no longer
 // fit: dropped, with neither branch having them.
-func UpdateMempool(pool *transactions.Mempool, c *Change, now time.Time) []*transactions.Tx {
+func UpdateMempool(pool *transactions.Mempool, c *Change,
+	now time.Time) []*transactions.Tx {
 	onNew := make(map[[32]byte]bool)
 	var applied []*transactions.Tx
 	for _, b := range c.Connected {

@@ -226,7 +226,9 @@ func (t *Tree) best() *Node {
 	for n := range t.leaves {
 		leaves = append(leaves, n)
 	}
-	slices.SortFunc(leaves, func(a, b *Node) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(leaves, func(a, b *Node) int {
+		return cmp.Compare(a.Seq, b.Seq)
+	})
 	best := t.tip
 	for _, n := range leaves {
 		if n != best && t.cfg.Choice.Better(n, best) {
@@ -291,7 +293,8 @@ func height(n *Node) uint64 {
 // reorganise takes off and puts on blocks as a Path says. It is done
 // when every block went on; if one breaks a rule, the chain is put back
 // as it was and that block's branch is cut, to choose again.
-func (t *Tree) reorganise(c *Change, off, on []*Node, now time.Time) (bool, error) {
+func (t *Tree) reorganise(c *Change, off, on []*Node,
+	now time.Time) (bool, error) {
 	var offBlocks []*blocks.Block
 	for _, n := range off {
 		b := t.bodies[n.Hash]
@@ -314,7 +317,8 @@ func (t *Tree) reorganise(c *Change, off, on []*Node, now time.Time) (bool, erro
 		}
 		for j := len(offBlocks) - 1; j >= 0; j-- { // and up again
 			if err := t.chain.Connect(offBlocks[j], now); err != nil {
-				return false, fmt.Errorf("putting back block %s: %w", offBlocks[j].Hash(), err)
+				return false, fmt.Errorf("putting back block %s: %w",
+					offBlocks[j].Hash(), err)
 			}
 		}
 		return false, nil

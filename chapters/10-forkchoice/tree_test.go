@@ -76,6 +76,7 @@ func TestTreeStories(t *testing.T) {
 		assert.Equal(t, 2*blocks.DevNet.SubsidyAt(1), state.Account(minerB).Balance)
 	})
 
+	// docs:begin more-work
 	t.Run("more work wins over more blocks", func(t *testing.T) {
 		tree := newTestTree(t, Config{})
 		genesis := tree.Tip()
@@ -90,6 +91,7 @@ func TestTreeStories(t *testing.T) {
 		want := new(big.Int).Add(pow.Work(genesis.Header.Bits), pow.Work(hardBits))
 		assert.Zero(t, want.Cmp(tree.Tip().Work), "cumulative work")
 	})
+	// docs:end more-work
 
 	t.Run("orphans wait for their parent", func(t *testing.T) {
 		tree := newTestTree(t, Config{})
