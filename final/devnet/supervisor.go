@@ -17,18 +17,22 @@ import (
 // supervisor runs one devnet. Only Run's goroutine touches its fields,
 // but for the channels.
 type supervisor struct {
-	cfg       Config
-	kids      []*child // the running process of each node; nil while down
-	states    []NodeState
-	restarts  []int           // each node's restarts so far
-	delays    []time.Duration // each node's next restart delay
-	exits     chan *child     // a child exited
-	respawned chan respawn    // a restart finished, well or not
-	quit      chan struct{}   // closed when the devnet stops
-	pending   sync.WaitGroup  // restarts under way
-	client    *http.Client
-	published int // test items so far
-	rng       *rand.Rand
+	cfg      Config
+	kids     []*child // the running process of each node; nil while down
+	states   []NodeState
+	restarts []int           // each node's restarts so far
+	delays   []time.Duration // each node's next restart delay
+	// stopped are the nodes the operator killed: no restart until
+	// asked; restarting, those with a restart under way.
+	stopped, restarting []bool
+	control             chan controlRequest
+	exits               chan *child    // a child exited
+	respawned           chan respawn   // a restart finished, well or not
+	quit                chan struct{}  // closed when the devnet stops
+	pending             sync.WaitGroup // restarts under way
+	client              *http.Client
+	published           int // test items so far
+	rng                 *rand.Rand
 	// The transfer generator's: the next nonce of each devnet wallet
 	// the devnet has had accepted, and its outcomes so far.
 	nonces              map[int]uint64
@@ -55,17 +59,20 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	n := cfg.Nodes
 	s := &supervisor{
-		cfg:       cfg,
-		kids:      make([]*child, n),
-		states:    make([]NodeState, n),
-		restarts:  make([]int, n),
-		delays:    make([]time.Duration, n),
-		exits:     make(chan *child, n),
-		respawned: make(chan respawn, n),
-		quit:      make(chan struct{}),
-		client:    &http.Client{Timeout: PollTimeout},
-		rng:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
-		nonces:    make(map[int]uint64),
+		cfg:        cfg,
+		kids:       make([]*child, n),
+		states:     make([]NodeState, n),
+		restarts:   make([]int, n),
+		delays:     make([]time.Duration, n),
+		stopped:    make([]bool, n),
+		restarting: make([]bool, n),
+		control:    make(chan controlRequest),
+		exits:      make(chan *child, n),
+		respawned:  make(chan respawn, n),
+		quit:       make(chan struct{}),
+		client:     &http.Client{Timeout: PollTimeout},
+		rng:        rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		nonces:     make(map[int]uint64),
 	}
 	for i := range s.states {
 		s.states[i] = NodeState{Node: i, Name: Name(i), Err: "starting"}
@@ -83,6 +90,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		s.stop()
 		return Result{}, fmt.Errorf("devnet layout: %w", err)
 	}
+	stopControl, err := s.serveControl()
+	if err != nil {
+		s.stop()
+		return Result{}, err
+	}
+	defer stopControl()
 	tick := time.NewTicker(cfg.Poll)
 	defer tick.Stop()
 	var items <-chan time.Time // nil, never ready, unless asked for
@@ -106,6 +119,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			s.exited(ch)
 		case r := <-s.respawned:
 			s.restarted(r)
+		case req := <-s.control:
+			req.reply <- s.handleControl(req)
 		case <-tick.C:
 			s.poll(ctx)
 		case <-items:
@@ -194,7 +209,7 @@ func (s *supervisor) exited(ch *child) {
 	st.Err = fmt.Sprintf("exited: %v", exitReason(ch.err))
 	ch.stdin.Close()
 	s.cfg.OnEvent(Event{Node: ch.i, Name: Name(ch.i), Kind: Exited, PID: ch.cmd.Process.Pid, Err: exitReason(ch.err)})
-	if !s.cfg.Restart {
+	if !s.cfg.Restart || s.stopped[ch.i] {
 		return
 	}
 	if time.Since(ch.since) > StableAfter {
@@ -208,6 +223,12 @@ func (s *supervisor) exited(ch *child) {
 func (s *supervisor) restart(i int, listen, apiAddr string) {
 	delay := s.delays[i]
 	s.delays[i] = min(2*delay, MaxRestartDelay)
+	s.restartAfter(i, listen, apiAddr, delay)
+}
+
+// restartAfter starts node i again after delay.
+func (s *supervisor) restartAfter(i int, listen, apiAddr string, delay time.Duration) {
+	s.restarting[i] = true
 	s.cfg.OnEvent(Event{Node: i, Name: Name(i), Kind: Restarting, Delay: delay})
 	seeds := s.seeds(i)
 	s.pending.Add(1)
@@ -226,6 +247,7 @@ func (s *supervisor) restart(i int, listen, apiAddr string) {
 }
 
 func (s *supervisor) restarted(r respawn) {
+	s.restarting[r.i] = false
 	if r.err != nil {
 		s.states[r.i].Err = r.err.Error()
 		s.cfg.OnEvent(Event{Node: r.i, Name: Name(r.i), Kind: Exited, Err: r.err})

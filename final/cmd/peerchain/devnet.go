@@ -74,12 +74,12 @@ var devnetCommand = &cli.Command{
 		labFlag, logJSONFlag, noColorFlag,
 	},
 	Action:      runDevnet,
-	Subcommands: []*cli.Command{partitionCommand, healCommand},
+	Subcommands: []*cli.Command{partitionCommand, healCommand, killCommand, restartCommand},
 }
 
 func runDevnet(c *cli.Context) error {
 	if c.NArg() > 0 {
-		return fmt.Errorf("devnet takes no arguments but its commands, partition and heal: for 3 nodes, say -n 3")
+		return fmt.Errorf("devnet takes no arguments but its commands (partition, heal, kill, restart): for 3 nodes, say -n 3")
 	}
 	if n := c.Int("nodes"); n < 1 || n > devnet.MaxNodes {
 		return fmt.Errorf("-n %d: want 1 to %d nodes", n, devnet.MaxNodes)

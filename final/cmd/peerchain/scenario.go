@@ -46,6 +46,43 @@ var healCommand = &cli.Command{
 	Action: runHeal,
 }
 
+var killCommand = &cli.Command{
+	Name:      "kill",
+	Usage:     "kill a node of a running devnet with SIGKILL, as a crash; it stays down until restart",
+	ArgsUsage: "N",
+	Flags:     []cli.Flag{scenarioDirFlag},
+	Action:    func(c *cli.Context) error { return runControl(c, "kill") },
+}
+
+var restartCommand = &cli.Command{
+	Name:      "restart",
+	Usage:     "start a node of a running devnet again, on the addresses it had",
+	ArgsUsage: "N",
+	Flags:     []cli.Flag{scenarioDirFlag},
+	Action:    func(c *cli.Context) error { return runControl(c, "restart") },
+}
+
+// runControl asks the running devnet to kill or restart one node.
+func runControl(c *cli.Context, op string) error {
+	if c.NArg() != 1 {
+		return fmt.Errorf("%s takes one node: %s 3", op, op)
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(c.Args().First(), "node"))
+	if err != nil {
+		return fmt.Errorf("%s %q: not a node number", op, c.Args().First())
+	}
+	ctl, err := devnet.ReadControl(c.String("dir"))
+	if err != nil {
+		return err
+	}
+	said, err := ctl.Do(c.Context, op, i)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.App.Writer, said)
+	return nil
+}
+
 // devnetNode is a running devnet's node, as its directory says.
 type devnetNode struct {
 	name  string

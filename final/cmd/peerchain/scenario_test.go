@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,4 +143,52 @@ func TestPartitionArgs(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "0,2,4 1,3", evenOdd(5))
+}
+
+// TestDevnetKillAndRestart: the operator kills a node, which stays
+// down; restarts it, and it comes back where it was and catches up.
+func TestDevnetKillAndRestart(t *testing.T) {
+	t.Parallel() // its own processes, ports and directory
+	cmd, out, dir := startDevnet(t, "-n", "3", "--tx-rate", "0", "--items-every", "0")
+	ends := endpoints(t, dir, 3)
+	ctl := func(args ...string) (string, error) {
+		return commandtest.Run(t, run, append([]string{"peerchain", "devnet"}, args...)...)
+	}
+	eventually(t, "node2 past height 2", 60*time.Second, func() bool {
+		st, err := nodeStatus(ends[2].API)
+		return err == nil && st.Height >= 2
+	})
+
+	said, err := ctl("kill", "--dir", dir, "2")
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprintf("node2 killed (pid %d)\n", ends[2].PID), said)
+	assert.False(t, alive(ends[2].PID))
+	_, err = ctl("kill", "--dir", dir, "node2")
+	assert.ErrorContains(t, err, "node2 is down already")
+	_, err = ctl("kill", "--dir", dir, "7")
+	assert.ErrorContains(t, err, "no node7: the nodes are node0 to node2")
+	_, err = ctl("restart", "--dir", dir, "1")
+	assert.ErrorContains(t, err, "node1 is running (pid")
+	eventually(t, "the devnet reports node2 down", 10*time.Second, func() bool {
+		return strings.Contains(out.String(), "node2 * died: signal: killed")
+	})
+
+	said, err = ctl("restart", "--dir", dir, "2")
+	require.NoError(t, err)
+	assert.Equal(t, "node2 restarting on "+ends[2].Listen+"\n", said)
+	eventually(t, "node2 back, at node0's height", 30*time.Second, func() bool {
+		e, err := node.ReadEndpoints(filepath.Join(dir, "node2"))
+		if err != nil || e.PID == ends[2].PID {
+			return false
+		}
+		st0, err0 := nodeStatus(ends[0].API)
+		st2, err2 := nodeStatus(e.API)
+		return err0 == nil && err2 == nil && st2.Height >= st0.Height && st2.Listen == ends[2].Listen
+	})
+
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	require.NoError(t, cmd.Wait())
+	assert.Contains(t, out.String(), "3 of 3 nodes stopped cleanly")
+	_, err = ctl("kill", "--dir", dir, "1")
+	assert.ErrorContains(t, err, "no devnet runs on "+dir)
 }
