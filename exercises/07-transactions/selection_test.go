@@ -445,43 +445,33 @@ func TestSelect_ManySenders(t *testing.T) {
 func TestSelect_Judge(t *testing.T) {
 	defer exercise.SkipIfNotAttempted(t)
 	Select(nil, chapter.Limit{}) // skips the test until you start
-	rows := map[string]labRow{}
+	var rows []exercise.Row[chapter.SelectFunc]
 	for _, row := range labRows() {
-		rows[row.name] = row
+		rows = append(rows, exercise.Row[chapter.SelectFunc]{Name: row.name,
+			Check: func(t testing.TB, sel chapter.SelectFunc) []string {
+				_, _, problems := row.grade(t, sel)
+				t.Logf("%s: %s", row.name, strings.Join(problems, "\n"))
+				return problems
+			}})
 	}
-	tests := []struct {
-		name     string
-		sel      chapter.SelectFunc
-		mustFail []string
-	}{
-		{name: "GreedySelect itself", sel: chapter.GreedySelect, mustFail: []string{
+	// The wrong selections share no base: there is no right one to
+	// start from but yours.
+	exercise.MustFail(t, rows, []exercise.Wrong[chapter.SelectFunc]{
+		{Name: "GreedySelect itself", Impl: chapter.GreedySelect, MustFail: []string{
 			"child pays for parent",
 			"a big transaction that does not fit, small ones after it that do",
 			"a package too big for the block, its start that fits",
 		}},
-		{name: "by fee rate, nonces ignored", sel: labByRate, mustFail: []string{
+		{Name: "by fee rate, nonces ignored", Impl: labByRate, MustFail: []string{
 			"one sender, nonces in order even when later ones pay more",
 		}},
-		{name: "the limit ignored", sel: labEverything, mustFail: []string{
+		{Name: "the limit ignored", Impl: labEverything, MustFail: []string{
 			"count limit", "byte limit exact fit",
 		}},
-		{name: "queue by queue, not best first", sel: labEverything, mustFail: []string{
+		{Name: "queue by queue, not best first", Impl: labEverything, MustFail: []string{
 			"no limit: everything, best first",
 		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range tt.mustFail {
-				t.Run(name, func(t *testing.T) {
-					row, ok := rows[name]
-					require.True(t, ok, "no row %q", name)
-					_, _, problems := row.grade(t, tt.sel)
-					assert.NotEmpty(t, problems, "the judge passes a selection that should fail")
-					t.Logf("%s", strings.Join(problems, "\n"))
-				})
-			}
-		})
-	}
+	})
 }
 
 // labByRate takes the best-paying transactions of the whole pool, while

@@ -88,8 +88,11 @@ func mrRows(t testing.TB) []mrRow {
 	}
 }
 
+// mrFunc is a MerkleRoot, the learner's or a wrong one.
+type mrFunc func([]chapter.Hash) (chapter.Hash, bool)
+
 // problems is what root does wrong on the row.
-func (row mrRow) problems(root func([]chapter.Hash) (chapter.Hash, bool)) []string {
+func (row mrRow) problems(root mrFunc) []string {
 	leaves := slices.Clone(row.leaves)
 	got, mutated := root(leaves)
 	var out []string
@@ -153,44 +156,27 @@ func TestMerkleRoot_Chapter(t *testing.T) {
 func TestMerkleRoot_Judge(t *testing.T) {
 	defer exercise.SkipIfNotAttempted(t)
 	MerkleRoot(nil) // skips the test until you start
-	rows := map[string]mrRow{}
+	var rows []exercise.Row[mrFunc]
 	for _, row := range mrRows(t) {
-		rows[row.name] = row
+		rows = append(rows, exercise.Row[mrFunc]{Name: row.name,
+			Check: func(_ testing.TB, root mrFunc) []string { return row.problems(root) }})
 	}
-	tests := []struct {
-		name     string
-		root     func([]chapter.Hash) (chapter.Hash, bool)
-		mustFail []string
-	}{
-		{name: "right then left", root: mrWrong(mrRightLeft), mustFail: []string{
+	exercise.Judge(t, rows, mrWrong(0), []exercise.Wrong[mrFunc]{
+		{Name: "right then left", Impl: mrWrong(mrRightLeft), MustFail: []string{
 			"two leaves: SHA-256d of left then right", "Bitcoin block 100000"}},
-		{name: "the odd one carried up as it is", root: mrWrong(mrCarryOdd), mustFail: []string{
+		{Name: "the odd one carried up as it is", Impl: mrWrong(mrCarryOdd), MustFail: []string{
 			"three leaves: the last paired with itself", "five leaves: odd at two levels"}},
-		{name: "the self-pairing counted as mutation", root: mrWrong(mrFlagPadding), mustFail: []string{
+		{Name: "the self-pairing counted as mutation", Impl: mrWrong(mrFlagPadding), MustFail: []string{
 			"block 100000's first three txids", "three leaves: the last paired with itself"}},
-		{name: "any equal neighbours counted as mutation", root: mrWrong(mrAnyNeighbours), mustFail: []string{
+		{Name: "any equal neighbours counted as mutation", Impl: mrWrong(mrAnyNeighbours), MustFail: []string{
 			"equal neighbours that are not a pair: not mutated"}},
-		{name: "mutation looked for in the leaves only", root: mrWrong(mrLeavesOnly), mustFail: []string{
+		{Name: "mutation looked for in the leaves only", Impl: mrWrong(mrLeavesOnly), MustFail: []string{
 			"the last two of six duplicated: mutated one level up"}},
-		{name: "a lone leaf hashed with itself", root: mrWrong(mrHashLone), mustFail: []string{
+		{Name: "a lone leaf hashed with itself", Impl: mrWrong(mrHashLone), MustFail: []string{
 			"one leaf is its own root"}},
-		{name: "the levels built in the caller's slice", root: mrInPlace, mustFail: []string{
+		{Name: "the levels built in the caller's slice", Impl: mrInPlace, MustFail: []string{
 			"Bitcoin block 100000"}},
-	}
-	t.Run("the wrong ones' base, with no mistake, passes every row", func(t *testing.T) {
-		for _, row := range rows {
-			assert.Empty(t, row.problems(mrWrong(0)), "row %q", row.name)
-		}
 	})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range tt.mustFail {
-				row, ok := rows[name]
-				require.True(t, ok, "no row %q", name)
-				assert.NotEmpty(t, row.problems(tt.root), "row %q passes %s", name, tt.name)
-			}
-		})
-	}
 }
 
 // The ways mrWrong gets MerkleRoot wrong.

@@ -143,42 +143,25 @@ func TestCompactToTarget_Chapter(t *testing.T) {
 func TestCompactToTarget_Judge(t *testing.T) {
 	defer exercise.SkipIfNotAttempted(t)
 	CompactToTarget(0) // skips the test until you start
-	rows := map[string]ctRow{}
+	var rows []exercise.Row[ctFunc]
 	for _, row := range ctRows {
-		rows[row.name] = row
+		rows = append(rows, exercise.Row[ctFunc]{Name: row.name,
+			Check: func(_ testing.TB, read ctFunc) []string { return row.check(read) }})
 	}
-	tests := []struct {
-		name     string
-		read     ctFunc
-		mustFail []string
-	}{
-		{name: "the sign bit left in the mantissa", read: ctWrong(ctKeepSign), mustFail: []string{
+	exercise.Judge(t, rows, ctWrong(0), []exercise.Wrong[ctFunc]{
+		{Name: "the sign bit left in the mantissa", Impl: ctWrong(ctKeepSign), MustFail: []string{
 			"Core: size 4, negative", "Core: size 1, negative"}},
-		{name: "negative from the sign bit alone", read: ctWrong(ctSignOnly), mustFail: []string{
+		{Name: "negative from the sign bit alone", Impl: ctWrong(ctSignOnly), MustFail: []string{
 			"Core: the sign bit with digits that fall off", "size 255, the sign bit alone: zero"}},
-		{name: "the sign reported, not applied", read: ctWrong(ctMagnitude), mustFail: []string{
+		{Name: "the sign reported, not applied", Impl: ctWrong(ctMagnitude), MustFail: []string{
 			"Core: size 4, negative"}},
-		{name: "overflow from the size alone", read: ctWrong(ctSizeOnly), mustFail: []string{
+		{Name: "overflow from the size alone", Impl: ctWrong(ctSizeOnly), MustFail: []string{
 			"size 33, two digits: fits", "size 34, one digit: fits", "size 255, mantissa 0: zero, no overflow"}},
-		{name: "overflow past 32 bytes of mantissa", read: ctWrong(ctThreeDigits), mustFail: []string{
+		{Name: "overflow past 32 bytes of mantissa", Impl: ctWrong(ctThreeDigits), MustFail: []string{
 			"size 34, one digit: fits", "size 33, two digits: fits"}},
-		{name: "small sizes not shifted", read: ctWrong(ctNoRightShift), mustFail: []string{
+		{Name: "small sizes not shifted", Impl: ctWrong(ctNoRightShift), MustFail: []string{
 			"Core: size 1", "Core: size 2"}},
-	}
-	t.Run("the wrong ones' base, with no mistake, passes every row", func(t *testing.T) {
-		for _, row := range ctRows {
-			assert.Empty(t, row.check(ctWrong(0)), "row %q", row.name)
-		}
 	})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range tt.mustFail {
-				row, ok := rows[name]
-				require.True(t, ok, "no row %q", name)
-				assert.NotEmpty(t, row.check(tt.read), "row %q passes %s", name, tt.name)
-			}
-		})
-	}
 }
 
 // The ways ctWrong reads bits wrong.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	blocks "peerchain/chapters/08-blocks"
 	chapter "peerchain/chapters/09-pow"
@@ -220,20 +219,19 @@ func labRows() []labRow {
 }
 
 // check is what next does wrong on the row.
-func (row labRow) check(next chapter.RetargetFunc) (string, bool) {
+func (row labRow) check(next chapter.RetargetFunc) []string {
 	if got := next(row.p, row.view); got != row.want {
-		return fmt.Sprintf("bits %08x for the block at height %d, want %08x",
-			got, row.view.Height()+1, row.want), false
+		return []string{fmt.Sprintf("bits %08x for the block at height %d, want %08x",
+			got, row.view.Height()+1, row.want)}
 	}
-	return "", true
+	return nil
 }
 
 func TestNextWorkRequired(t *testing.T) {
 	for _, tt := range labRows() {
 		t.Run(tt.name, func(t *testing.T) {
 			defer exercise.SkipIfNotAttempted(t)
-			problem, ok := tt.check(NextWorkRequired)
-			assert.True(t, ok, problem)
+			assert.Empty(t, tt.check(NextWorkRequired))
 		})
 	}
 }
@@ -333,50 +331,31 @@ const labMaxProblems = 5
 func TestNextWorkRequired_Judge(t *testing.T) {
 	defer exercise.SkipIfNotAttempted(t)
 	NextWorkRequired(chapter.DevNetParams, labChain(1, 0x1e0fffff, labEvery(5))) // skips until you start
-	rows := map[string]labRow{}
+	var rows []exercise.Row[chapter.RetargetFunc]
 	for _, row := range labRows() {
-		rows[row.name] = row
+		rows = append(rows, exercise.Row[chapter.RetargetFunc]{Name: row.name,
+			Check: func(_ testing.TB, next chapter.RetargetFunc) []string { return row.check(next) }})
 	}
-	tests := []struct {
-		name     string
-		next     chapter.RetargetFunc
-		mustFail []string
-	}{
-		{name: "the off-by-one fixed: interval blocks back", next: labWrong(labFullInterval), mustFail: []string{
+	exercise.Judge(t, rows, labWrong(0), []exercise.Wrong[chapter.RetargetFunc]{
+		{Name: "the off-by-one fixed: interval blocks back", Impl: labWrong(labFullInterval), MustFail: []string{
 			"Bitcoin block 32256: the first retarget that moved", "Bitcoin block 810432",
 			"devnet: blocks on time get harder: 11 gaps measured against 12"}},
-		{name: "retargets after a tip at a multiple", next: labWrong(labTipHeight), mustFail: []string{
+		{Name: "retargets after a tip at a multiple", Impl: labWrong(labTipHeight), MustFail: []string{
 			"Bitcoin block 32257: the retarget block's child keeps its bits",
 			"devnet: blocks on time get harder: 11 gaps measured against 12"}},
-		{name: "no clamp", next: labWrong(labNoClamp), mustFail: []string{
+		{Name: "no clamp", Impl: labWrong(labNoClamp), MustFail: []string{
 			"Bitcoin block 68544: faster than a quarter, clamped",
 			"devnet: ten times too slow: four times easier, not ten"}},
-		{name: "no limit", next: labWrong(labNoLimit), mustFail: []string{
+		{Name: "no limit", Impl: labWrong(labNoLimit), MustFail: []string{
 			"Bitcoin block 2016: slower than two weeks, held at the limit",
 			"devnet: slow at the limit: held at the limit"}},
-		{name: "times subtracted as uint32", next: labWrong(labUint32), mustFail: []string{
+		{Name: "times subtracted as uint32", Impl: labWrong(labUint32), MustFail: []string{
 			"devnet: the tip older than the first block: a quarter"}},
-		{name: "NoRetargeting ignored", next: labWrong(labRetargetAnyway), mustFail: []string{
+		{Name: "NoRetargeting ignored", Impl: labWrong(labRetargetAnyway), MustFail: []string{
 			"devnet with NoRetargeting: no change at the interval"}},
-		{name: "the stub: never retargets", next: labWrong(labNever), mustFail: []string{
+		{Name: "the stub: never retargets", Impl: labWrong(labNever), MustFail: []string{
 			"Bitcoin block 32256: the first retarget that moved"}},
-	}
-	t.Run("the wrong ones' base, with no mistake, passes every row", func(t *testing.T) {
-		for _, row := range labRows() {
-			problem, ok := row.check(labWrong(0))
-			assert.True(t, ok, "row %q: %s", row.name, problem)
-		}
 	})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range tt.mustFail {
-				row, ok := rows[name]
-				require.True(t, ok, "no row %q", name)
-				_, ok = row.check(tt.next)
-				assert.False(t, ok, "row %q passes %s", name, tt.name)
-			}
-		})
-	}
 }
 
 // The ways labWrong gets the retarget wrong.

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	chapter "peerchain/chapters/10-forkchoice"
 	"peerchain/tools/exercise"
@@ -65,15 +64,15 @@ var labBetterRows = []labBetterRow{
 	{name: "Better: the tip against itself: no", candidate: "a5", current: "a5", want: false},
 }
 
-// check is what c's Better gets wrong on the row, "" if nothing.
-func (row labBetterRow) check(c chapter.Choice) string {
+// check is what c's Better gets wrong on the row, if anything.
+func (row labBetterRow) check(c chapter.Choice) []string {
 	t := labHandTree()
 	cand, cur := t.node(row.candidate), t.node(row.current)
 	if got := c.Better(cand, cur); got != row.want {
-		return fmt.Sprintf("Better(%s of work %v at height %d, %s of work %v at height %d) is %v, want %v",
-			row.candidate, cand.Work, cand.Height, row.current, cur.Work, cur.Height, got, row.want)
+		return []string{fmt.Sprintf("Better(%s of work %v at height %d, %s of work %v at height %d) is %v, want %v",
+			row.candidate, cand.Work, cand.Height, row.current, cur.Work, cur.Height, got, row.want)}
 	}
-	return ""
+	return nil
 }
 
 // labPathRow is a Path from one tip to another: the blocks off, from's
@@ -104,17 +103,17 @@ var labPathRows = []labPathRow{
 		off: []string{"a3", "a2", "a1"}, on: []string{"d1", "d2", "d3", "d4", "d5", "d6"}},
 }
 
-// check is what c's Path gets wrong on the row, "" if nothing.
-func (row labPathRow) check(c chapter.Choice) string {
+// check is what c's Path gets wrong on the row, if anything.
+func (row labPathRow) check(c chapter.Choice) []string {
 	t := labHandTree()
 	off, on := c.Path(t.node(row.from), t.node(row.to))
 	gotOff, gotOn := t.list(off), t.list(on)
 	wantOff, wantOn := labList(row.off), labList(row.on)
 	if gotOff != wantOff || gotOn != wantOn {
-		return fmt.Sprintf("Path(%s, %s): off %s, on %s; want off %s, on %s",
-			row.from, row.to, gotOff, gotOn, wantOff, wantOn)
+		return []string{fmt.Sprintf("Path(%s, %s): off %s, on %s; want off %s, on %s",
+			row.from, row.to, gotOff, gotOn, wantOff, wantOn)}
 	}
-	return ""
+	return nil
 }
 
 // labList is names as handTree.list writes them.
@@ -141,8 +140,8 @@ func TestLabChoice_Path(t *testing.T) {
 // labChecks are every graded row of the lab by name, each a way to
 // run a Choice and say what it got wrong: the Better and Path rows,
 // the scenarios, and the first of the seeded trees.
-func labChecks() map[string]func(chapter.Choice) string {
-	checks := map[string]func(chapter.Choice) string{}
+func labChecks() map[string]func(chapter.Choice) []string {
+	checks := map[string]func(chapter.Choice) []string{}
 	for _, row := range labBetterRows {
 		checks[row.name] = row.check
 	}
@@ -150,11 +149,11 @@ func labChecks() map[string]func(chapter.Choice) string {
 		checks[row.name] = row.check
 	}
 	for _, s := range labScenarios() {
-		checks["Scenario: "+s.name] = func(c chapter.Choice) string { return strings.Join(s.run(c), "\n") }
+		checks["Scenario: "+s.name] = s.run
 	}
-	checks[labSeededRow] = func(c chapter.Choice) string {
+	checks[labSeededRow] = func(c chapter.Choice) []string {
 		problems, _ := labSeeded(1, c)
-		return strings.Join(problems, "\n")
+		return problems
 	}
 	return checks
 }
@@ -167,59 +166,44 @@ func TestLabChoice_Judge(t *testing.T) {
 	g := newHandTree().node("g")
 	LabChoice{}.Better(g, g) // skips the test until you start
 	checks := labChecks()
-	tests := []struct {
-		name     string
-		choice   chapter.Choice
-		mustFail []string
-	}{
-		{name: "the longest chain", choice: labWrong(labLongest), mustFail: []string{
+	var rows []exercise.Row[chapter.Choice]
+	for _, name := range labSortedNames(checks) {
+		rows = append(rows, exercise.Row[chapter.Choice]{Name: name,
+			Check: func(_ testing.TB, c chapter.Choice) []string { return checks[name](c) }})
+	}
+	t.Run("the chapter's MostWork passes every row", func(t *testing.T) {
+		exercise.PassesEvery(t, rows, chapter.Choice(chapter.MostWork{}))
+	})
+	exercise.Judge(t, rows, chapter.Choice(labWrong(0)), []exercise.Wrong[chapter.Choice]{
+		{Name: "the longest chain", Impl: labWrong(labLongest), MustFail: []string{
 			"Better: less work and longer: no", "Better: more work and shorter: yes",
 			"Scenario: more work beats more blocks"}},
-		{name: "a tie goes to the newer", choice: labWrong(labTieToNewer), mustFail: []string{
+		{Name: "a tie goes to the newer", Impl: labWrong(labTieToNewer), MustFail: []string{
 			"Better: a tie, the candidate seen later: no",
 			"Scenario: ties keep the first seen, whatever their length",
 			"Scenario: a one-block fork and its end",
 			"Scenario: a branch with a coinbase that pays too much is cut", labSeededRow}},
-		{name: "a tie goes to the one seen first", choice: labWrong(labTieToOlder), mustFail: []string{
+		{Name: "a tie goes to the one seen first", Impl: labWrong(labTieToOlder), MustFail: []string{
 			"Better: a tie, the candidate seen first: no, as it gains no work"}},
-		{name: "works compared as int64s", choice: labWrong(labInt64), mustFail: []string{
+		{Name: "works compared as int64s", Impl: labWrong(labInt64), MustFail: []string{
 			"Better: works past an int64, more: yes"}},
-		{name: "Path with the fork included", choice: labWrong(labForkIncluded), mustFail: []string{
+		{Name: "Path with the fork included", Impl: labWrong(labForkIncluded), MustFail: []string{
 			"Path: to a sibling", "Scenario: extend the tip",
 			"Scenario: a fork deeper than MaxReorgDepth is refused", labSeededRow}},
-		{name: "Path connects from the top down", choice: labWrong(labConnectDown), mustFail: []string{
+		{Name: "Path connects from the top down", Impl: labWrong(labConnectDown), MustFail: []string{
 			"Path: three blocks on the tip", "Scenario: more work beats more blocks",
 			"Scenario: a reorganisation of five blocks rolls the state back", labSeededRow}},
-		{name: "Path disconnects from the fork up", choice: labWrong(labDisconnectUp), mustFail: []string{
+		{Name: "Path disconnects from the fork up", Impl: labWrong(labDisconnectUp), MustFail: []string{
 			"Path: to a shorter branch", "Scenario: a reorganisation of five blocks rolls the state back"}},
-		{name: "Path levels only from", choice: labWrong(labLevelFromOnly), mustFail: []string{
+		{Name: "Path levels only from", Impl: labWrong(labLevelFromOnly), MustFail: []string{
 			"Path: three blocks on the tip", "Scenario: extend the tip"}},
-		{name: "the stub: never moves", choice: labWrong(labStub), mustFail: []string{
+		{Name: "the stub: never moves", Impl: labWrong(labStub), MustFail: []string{
 			"Better: more work and longer: yes", "Path: one block on the tip", "Scenario: extend the tip"}},
-	}
-	t.Run("the chapter's MostWork passes every row", func(t *testing.T) {
-		for _, name := range labSortedNames(checks) {
-			assert.Empty(t, checks[name](chapter.MostWork{}), "row %q", name)
-		}
 	})
-	t.Run("the wrong ones' base, with no mistake, passes every row", func(t *testing.T) {
-		for _, name := range labSortedNames(checks) {
-			assert.Empty(t, checks[name](labWrong(0)), "row %q", name)
-		}
-	})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range tt.mustFail {
-				check, ok := checks[name]
-				require.True(t, ok, "no row %q", name)
-				assert.NotEmpty(t, check(tt.choice), "row %q passes %s", name, tt.name)
-			}
-		})
-	}
 }
 
 // labSortedNames are the checks' names in order.
-func labSortedNames(checks map[string]func(chapter.Choice) string) []string {
+func labSortedNames(checks map[string]func(chapter.Choice) []string) []string {
 	names := make([]string, 0, len(checks))
 	for n := range checks {
 		names = append(names, n)

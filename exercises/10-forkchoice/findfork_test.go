@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	chapter "peerchain/chapters/10-forkchoice"
 	"peerchain/tools/exercise"
@@ -50,15 +49,15 @@ var ffRows = []ffRow{
 // ffFunc is a FindFork, the learner's or a wrong one.
 type ffFunc func(a, b *chapter.Node) *chapter.Node
 
-// check is what find does wrong on the row, "" if nothing.
-func (row ffRow) check(find ffFunc) string {
+// check is what find does wrong on the row, if anything.
+func (row ffRow) check(find ffFunc) []string {
 	tree := ffTree()
 	got := find(tree.node(row.a), tree.node(row.b))
 	if got != tree.node(row.want) {
-		return fmt.Sprintf("FindFork(%s, %s) is %s, want %s",
-			row.a, row.b, tree.name(got), row.want)
+		return []string{fmt.Sprintf("FindFork(%s, %s) is %s, want %s",
+			row.a, row.b, tree.name(got), row.want)}
 	}
-	return ""
+	return nil
 }
 
 func TestFindFork(t *testing.T) {
@@ -78,42 +77,25 @@ func TestFindFork_Judge(t *testing.T) {
 	defer exercise.SkipIfNotAttempted(t)
 	g := newHandTree().node("g")
 	FindFork(g, g) // skips the test until you start
-	rows := map[string]ffRow{}
+	var rows []exercise.Row[ffFunc]
 	for _, row := range ffRows {
-		rows[row.name] = row
+		rows = append(rows, exercise.Row[ffFunc]{Name: row.name,
+			Check: func(_ testing.TB, find ffFunc) []string { return row.check(find) }})
 	}
-	tests := []struct {
-		name     string
-		find     ffFunc
-		mustFail []string
-	}{
-		{name: "heights only: the lower tip's height on a's branch", find: ffWrong(ffHeightsOnly), mustFail: []string{
+	exercise.Judge(t, rows, ffWrong(0), []exercise.Wrong[ffFunc]{
+		{Name: "heights only: the lower tip's height on a's branch", Impl: ffWrong(ffHeightsOnly), MustFail: []string{
 			"two branches of one height", "two children of one block: the parent"}},
-		{name: "no levelling: both walked down side by side at once", find: ffWrong(ffNoLevel), mustFail: []string{
+		{Name: "no levelling: both walked down side by side at once", Impl: ffWrong(ffNoLevel), MustFail: []string{
 			"a branch of two blocks and one of three", "a below b on one branch: a"}},
-		{name: "only a levelled to b", find: ffWrong(ffLevelAOnly), mustFail: []string{
+		{Name: "only a levelled to b", Impl: ffWrong(ffLevelAOnly), MustFail: []string{
 			"a branch of two blocks and one of three", "a below b on one branch: a"}},
-		{name: "only b levelled to a", find: ffWrong(ffLevelBOnly), mustFail: []string{
+		{Name: "only b levelled to a", Impl: ffWrong(ffLevelBOnly), MustFail: []string{
 			"a branch of three blocks and one of two", "b below a on one branch: b"}},
-		{name: "the child of the fork, on a's side", find: ffWrong(ffChild), mustFail: []string{
+		{Name: "the child of the fork, on a's side", Impl: ffWrong(ffChild), MustFail: []string{
 			"two children of one block: the parent", "a long branch from genesis and a short one"}},
-		{name: "the higher tip's parent, walked no further", find: ffWrong(ffOneStep), mustFail: []string{
+		{Name: "the higher tip's parent, walked no further", Impl: ffWrong(ffOneStep), MustFail: []string{
 			"side branches of the same branch", "a long branch from genesis and a short one"}},
-	}
-	t.Run("the wrong ones' base, with no mistake, passes every row", func(t *testing.T) {
-		for _, row := range ffRows {
-			assert.Empty(t, row.check(ffWrong(0)), "row %q", row.name)
-		}
 	})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range tt.mustFail {
-				row, ok := rows[name]
-				require.True(t, ok, "no row %q", name)
-				assert.NotEmpty(t, row.check(tt.find), "row %q passes %s", name, tt.name)
-			}
-		})
-	}
 }
 
 // The ways ffWrong finds the fork wrong.

@@ -77,15 +77,15 @@ func (row otRow) nodes() (tip, on *chapter.Node) {
 // otFunc is a BlocksToOvertake, the learner's or a wrong one.
 type otFunc func(tip, on *chapter.Node, bits uint32) uint64
 
-// check is what count does wrong on the row, "" if nothing.
-func (row otRow) check(count otFunc) string {
+// check is what count does wrong on the row, if anything.
+func (row otRow) check(count otFunc) []string {
 	tip, on := row.nodes()
 	gap := new(big.Int).Sub(tip.Work, on.Work)
 	if got := count(tip, on, row.bits); got != row.want {
-		return fmt.Sprintf("%d blocks of bits %08x (work %v each) to overtake a gap of %v, want %d",
-			got, row.bits, pow.Work(row.bits), gap, row.want)
+		return []string{fmt.Sprintf("%d blocks of bits %08x (work %v each) to overtake a gap of %v, want %d",
+			got, row.bits, pow.Work(row.bits), gap, row.want)}
 	}
-	return ""
+	return nil
 }
 
 // otWorks checks the rows' premise: each of their bits has the work
@@ -115,43 +115,26 @@ func TestBlocksToOvertake_Judge(t *testing.T) {
 	defer exercise.SkipIfNotAttempted(t)
 	tip, on := otRows[0].nodes()
 	BlocksToOvertake(tip, on, otBits2) // skips the test until you start
-	rows := map[string]otRow{}
+	var rows []exercise.Row[otFunc]
 	for _, row := range otRows {
-		rows[row.name] = row
+		rows = append(rows, exercise.Row[otFunc]{Name: row.name,
+			Check: func(_ testing.TB, count otFunc) []string { return row.check(count) }})
 	}
-	tests := []struct {
-		name     string
-		count    otFunc
-		mustFail []string
-	}{
-		{name: "rounded up: a tie taken for a win", count: otWrong(otCeil), mustFail: []string{
+	exercise.Judge(t, rows, otWrong(0), []exercise.Wrong[otFunc]{
+		{Name: "rounded up: a tie taken for a win", Impl: otWrong(otCeil), MustFail: []string{
 			"on the tip: one block", "one block behind, the same bits: two, as a tie keeps the tip",
 			"a gap of 8 in blocks of 8: two, as one only ties"}},
-		{name: "rounded down: short of the gap", count: otWrong(otFloor), mustFail: []string{
+		{Name: "rounded down: short of the gap", Impl: otWrong(otFloor), MustFail: []string{
 			"on the tip: one block", "a gap of 10 in blocks of 4: three"}},
-		{name: "blocks counted, not work", count: otWrong(otByHeight), mustFail: []string{
+		{Name: "blocks counted, not work", Impl: otWrong(otByHeight), MustFail: []string{
 			"harder blocks: one outweighs five", "easier blocks: seventeen to outweigh two"}},
-		{name: "the gap as an int64", count: otWrong(otInt64), mustFail: []string{
+		{Name: "the gap as an int64", Impl: otWrong(otInt64), MustFail: []string{
 			"Bitcoin's bits against a gap of 2^70, past an int64"}},
-		{name: "a count past a uint64 cut to its low bits", count: otWrong(otTruncate), mustFail: []string{
+		{Name: "a count past a uint64 cut to its low bits", Impl: otWrong(otTruncate), MustFail: []string{
 			"a count past a uint64: never"}},
-		{name: "the stub: always 0", count: otWrong(otZero), mustFail: []string{
+		{Name: "the stub: always 0", Impl: otWrong(otZero), MustFail: []string{
 			"on the tip: one block"}},
-	}
-	t.Run("the wrong ones' base, with no mistake, passes every row", func(t *testing.T) {
-		for _, row := range otRows {
-			assert.Empty(t, row.check(otWrong(0)), "row %q", row.name)
-		}
 	})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range tt.mustFail {
-				row, ok := rows[name]
-				require.True(t, ok, "no row %q", name)
-				assert.NotEmpty(t, row.check(tt.count), "row %q passes %s", name, tt.name)
-			}
-		})
-	}
 }
 
 // The ways otWrong counts wrong.
