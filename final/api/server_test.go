@@ -184,7 +184,7 @@ func TestEndpoints(t *testing.T) {
 		{name: "status", method: "GET", path: "/api/v1/status", wantCode: 200, wantJSON: `{"user_agent":"/peerchain:0.1/","network":"devnet",
 			"listen":"127.0.0.1:7000","api":"","started":"2025-03-01T12:00:00Z","uptime":"","inbound":1,"outbound":2,
 			"outbound_target":4,"addrbook":{"new":3,"tried":2},"bans":1,"items":7,"mempool":2,
-			"height":3,"tip":"00ab","tip_time":"2025-03-01T12:00:00Z","last_interval_s":4.5,"mining":true,"aside":0,"reorgs":0,"deepest_reorg":0,"chain_work":""}`},
+			"height":3,"tip":"00ab","tip_time":"2025-03-01T12:00:00Z","last_interval_s":4.5,"mining":true,"aside":0,"reorgs":0,"deepest_reorg":0,"chain_work":"","headers":0,"synced":false}`},
 		{name: "peers", method: "GET", path: "/api/v1/peers", wantCode: 200, wantJSON: `[{"id":1,"addr":"127.0.0.1:7001",
 			"remote":"127.0.0.1:7001","inbound":false,"kind":"outbound","user_agent":"/peerchain:0.1/","since":"2025-03-01T12:00:00Z","score":0}]`},
 		{name: "address book", method: "GET", path: "/api/v1/addrbook", wantCode: 200, wantJSON: `{"new":3,"tried":2}`},

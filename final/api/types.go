@@ -99,6 +99,11 @@ type Status struct {
 	// in 64 hex digits as Bitcoin Core's getblockchaininfo: what the
 	// fork choice compares.
 	ChainWork string `json:"chain_work"`
+	// Headers is the height of the best header chain chapter 11's sync
+	// knows, ahead of Height while blocks download; Synced says the
+	// node has caught up (new blocks are announced by headers since).
+	Headers uint64 `json:"headers"`
+	Synced  bool   `json:"synced"`
 }
 
 // Peers is the number of connected peers.

@@ -124,6 +124,17 @@ func TestBlocksRelayAndRestart(t *testing.T) {
 	acc, err := again.Account(ctx, DevnetKey(2).Address().String())
 	require.NoError(t, err)
 	assert.Equal(t, uint64(DevnetBalance)+fixtureTx.Amount, acc.Balance, "and its state")
+
+	// A node that starts now gets the chain from chapter 11's sync
+	// alone: the restarted node's broadcast holds no block to offer.
+	late := startWith(t, Config{DataDir: t.TempDir(), Seeds: []string{again.Listen()}})
+	eventually(t, "the late node synced", 20*time.Second, func() bool {
+		s := status(t, late)
+		return s.Height == 6 && s.Tip == tip && s.Synced && s.Headers == 6
+	})
+	acc, err = late.Account(ctx, DevnetKey(2).Address().String())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(DevnetBalance)+fixtureTx.Amount, acc.Balance, "block 3's transfer applied")
 }
 
 // TestMinerMines: a mining node's height grows, and its blocks pay

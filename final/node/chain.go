@@ -168,6 +168,18 @@ func (l *ledger) check(id broadcast.ID, data []byte) error {
 
 // docs:end check-block
 
+// accept is how chapter 11's sync hands the ledger a block it
+// downloaded: into the tree, and what that did told to the node, as
+// for a block the broadcast brought.
+func (l *ledger) accept(b *blocks.Block, now time.Time) (*forkchoice.Change, error) {
+	l.now = now
+	c, err := l.tree.Add(b, now)
+	if c != nil {
+		l.apply(c)
+	}
+	return c, err
+}
+
 // docs:begin apply-change
 
 // apply tells the rest of the node what the tree did: the mempool

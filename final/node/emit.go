@@ -9,6 +9,7 @@ import (
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
 	transactions "peerchain/chapters/07-transactions"
+	chainsync "peerchain/chapters/11-sync"
 	"peerchain/final/api"
 )
 
@@ -30,6 +31,10 @@ const (
 	EventBlockAside  = "block_aside"   // a valid block kept off the chain
 	EventReorg       = "reorg"         // the chain moved to another branch
 	EventForkRefused = "fork_refused"  // a branch too deep to follow
+	EventSynced      = "synced"        // chapter 11's sync caught up
+	EventSyncStatus  = "sync_progress" // how far the download is
+	EventSyncStalled = "sync_stalled"  // a peer held the download up
+	EventSyncFault   = "sync_fault"    // a block the sync could not use
 	EventError       = "error"
 	EventOther       = "other"
 )
@@ -81,6 +86,12 @@ type (
 		Hash   string `json:"hash"`
 		Parent string `json:"parent"`
 		Orphan bool   `json:"orphan,omitempty"`
+	}
+	syncEvent struct {
+		Headers uint64 `json:"headers,omitempty"`
+		Height  uint64 `json:"height"`
+		Peer    uint64 `json:"peer,omitempty"`
+		Timeout string `json:"timeout,omitempty"`
 	}
 	reorgEvent struct {
 		Fork         uint64 `json:"fork"`
@@ -152,6 +163,17 @@ func describe(v any) (typ string, data any, level slog.Level, msg string, attrs 
 				e.Disconnected, e.Connected}, slog.LevelWarn, "reorganisation",
 			[]any{"fork", e.Fork, "off", e.Disconnected, "on", e.Connected,
 				"old_tip", e.OldTip.Short(), "new_tip", e.NewTip.Short()}
+	case chainsync.Synced:
+		return EventSynced, syncEvent{Height: e.Height}, slog.LevelInfo, "synced", []any{"height", e.Height}
+	case chainsync.Progress:
+		return EventSyncStatus, syncEvent{Headers: e.Headers, Height: e.Blocks}, slog.LevelInfo,
+			"sync progress", []any{"headers", e.Headers, "blocks", e.Blocks}
+	case chainsync.Stalled:
+		return EventSyncStalled, syncEvent{Height: e.Height, Peer: uint64(e.Peer), Timeout: e.Timeout.String()},
+			slog.LevelWarn, "sync stalled",
+			[]any{"peer", e.Peer, "height", e.Height, "timeout", e.Timeout}
+	case chainsync.Fault:
+		return EventSyncFault, textEvent{errText(e.Err)}, slog.LevelWarn, "sync fault", []any{"err", e.Err}
 	case ForkRefused:
 		return EventForkRefused, rejectedEvent{e.Hash.String(), errText(e.Err)}, slog.LevelWarn,
 			"fork refused", []any{"hash", e.Hash.Short(), "err", e.Err}

@@ -19,6 +19,7 @@ import (
 	blocks "peerchain/chapters/08-blocks"
 	pow "peerchain/chapters/09-pow"
 	forkchoice "peerchain/chapters/10-forkchoice"
+	chainsync "peerchain/chapters/11-sync"
 	"peerchain/final/api"
 )
 
@@ -74,6 +75,7 @@ type Machine struct {
 	*discovery.Node
 	cfg    MachineConfig
 	relay  *transactions.Relay
+	sync   *chainsync.Sync
 	ledger *ledger
 	items  *itemLog // the newest items delivered, for the API
 	blobs  int      // items delivered: the relay's broadcast counts txs too
@@ -118,6 +120,11 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 		return nil, err
 	}
 	lg.pool = rl.Mempool()
+	sy, err := chainsync.New(chainsync.Config{Tree: lg.tree, Accept: lg.accept,
+		Rules: []blocks.HeaderRule{pow.HeaderRuleWith(lg.params, lg.next)}})
+	if err != nil {
+		return nil, err
+	}
 	nc := discovery.NodeConfig{
 		Conn: discovery.ConnConfig{
 			Self:           cfg.Self,
@@ -130,7 +137,7 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 			Backoff:        cfg.Lab.Backoff,
 		},
 		Book:  discovery.BookConfig{Key: cfg.BookKey},
-		Extra: []discovery.Protocol{rl, op},
+		Extra: []discovery.Protocol{rl, sy, op},
 	}
 	if len(cfg.Book) > 0 {
 		nc.Restore = &discovery.BookSnapshot{Key: cfg.BookKey, Addrs: cfg.Book}
@@ -141,8 +148,9 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 	}
 	op.cm = n.ConnManager()
 	rl.SetScorer(n.ConnManager().Table()) // bad input costs points
+	sy.SetScorer(n.ConnManager().Table())
 	cfg.OutboundTarget = target
-	return &Machine{Node: n, cfg: cfg, relay: rl, ledger: lg,
+	return &Machine{Node: n, cfg: cfg, relay: rl, sync: sy, ledger: lg,
 		items: newItemLog(maxItemLog)}, nil
 }
 
@@ -237,6 +245,8 @@ func (m *Machine) Status(now time.Time) api.Status {
 		Reorgs:         m.ledger.reorgs,
 		DeepestReorg:   m.ledger.deepest,
 		ChainWork:      fmt.Sprintf("%064x", m.ledger.tree.Tip().Work),
+		Headers:        m.sync.Headers().Best().Height,
+		Synced:         m.sync.Synced(),
 	}
 	for _, p := range m.Peers() {
 		switch p.Kind {

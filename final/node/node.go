@@ -19,7 +19,7 @@ import (
 	simulation "peerchain/chapters/04-simulation"
 	discovery "peerchain/chapters/05-discovery"
 	broadcast "peerchain/chapters/06-broadcast"
-	transactions "peerchain/chapters/07-transactions"
+	chainsync "peerchain/chapters/11-sync"
 	"peerchain/final/api"
 	"peerchain/final/store"
 )
@@ -133,9 +133,9 @@ func New(cfg Config) (_ *Node, err error) {
 // docs:begin driver
 
 // driver makes chapter 04's real driver for the machine, over chapter
-// 03's peers, with chapter 02's, 05's, 06's and 07's messages.
+// 03's peers, with the messages of chapters 02 and 05 to 08 and 11.
 func (n *Node) driver(self netip.AddrPort) (*simulation.RealNode, error) {
-	reg, err := transactions.Registry()
+	reg, err := chainsync.Registry()
 	if err != nil {
 		return nil, err
 	}
