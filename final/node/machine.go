@@ -213,7 +213,25 @@ func (m *Machine) handle(now time.Time, ev simulation.Event) []simulation.Action
 		out = append(out, m.Node.Handle(now, local)...)
 		out = append(out, m.ledger.takeOut()...)
 	}
-	return out
+	return syncedLast(out)
+}
+
+// syncedLast moves chapter 11's Synced after the ledger's emits: the
+// ledger's blocks, connected inside the sync's Handle, come out after
+// it, and Synced should follow the blocks it counts.
+func syncedLast(out []simulation.Action) []simulation.Action {
+	var synced []simulation.Action
+	kept := out[:0]
+	for _, a := range out {
+		if e, ok := a.(simulation.Emit); ok {
+			if _, ok := e.Value.(chainsync.Synced); ok {
+				synced = append(synced, a)
+				continue
+			}
+		}
+		kept = append(kept, a)
+	}
+	return append(kept, synced...)
 }
 
 // Broadcast is the node's broadcast protocol, inside its relay, for
@@ -245,8 +263,10 @@ func (m *Machine) Status(now time.Time) api.Status {
 		Reorgs:         m.ledger.reorgs,
 		DeepestReorg:   m.ledger.deepest,
 		ChainWork:      fmt.Sprintf("%064x", m.ledger.tree.Tip().Work),
-		Headers:        m.sync.Headers().Best().Height,
-		Synced:         m.sync.Synced(),
+		// The header tree learns of a block the broadcast brought at
+		// the sync's next event: it is never behind the chain.
+		Headers: max(m.sync.Headers().Best().Height, m.ledger.chain.Height()),
+		Synced:  m.sync.Synced(),
 	}
 	for _, p := range m.Peers() {
 		switch p.Kind {
