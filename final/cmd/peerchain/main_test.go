@@ -172,7 +172,7 @@ func TestDevnetFindsEachOtherAndStopsCleanly(t *testing.T) {
 		return true
 	})
 	assert.Regexp(t, `node\d \* published item [0-9a-f]{64} \(\d+ bytes\)`, out.String())
-	row := regexp.MustCompile(`\nnode\d +\d+ +\d+ +\d+ +\d+/\d+ +\d+ +[1-9]\d* +[1-9]\d* +0 [0-9a-f]{8} +- +0  127\.0\.0\.1:\d+\n`)
+	row := regexp.MustCompile(`\nnode\d +full +\d+ +\d+ +\d+ +\d+/\d+ +\d+ +[1-9]\d* +[1-9]\d* +0 [0-9a-f]{8} +- +0  127\.0\.0\.1:\d+\n`)
 	eventually(t, "the summary counts each node's items and transactions", 10*time.Second, func() bool {
 		got := out.String()
 		return row.MatchString(got) && strings.Contains(got, "; items min ") &&
@@ -475,7 +475,7 @@ func TestSim(t *testing.T) {
 func TestSimSmallShowsTheTable(t *testing.T) {
 	out, err := commandtest.Run(t, run, "peerchain", "sim", "-n", "5", "--seeds", "1", "--seed-timeout", "1s")
 	require.NoError(t, err)
-	assert.Contains(t, out, "NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN\nnode0        4", "the devnet's table")
+	assert.Contains(t, out, "NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN\nnode0    full      4", "the devnet's table")
 	assert.Regexp(t, `  sim-4\nat \d+s: 5 of 5 nodes up, 5 ready; peers min 4, median 4, max 4`, out)
 }
 

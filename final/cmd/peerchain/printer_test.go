@@ -58,6 +58,7 @@ func TestSummary(t *testing.T) {
 		s.Height, s.Tip, s.LastInterval = height, tip, interval
 		return s
 	}
+	mining := func(s api.Status) api.Status { s.Mining = true; return s }
 	withReorgs := func(s api.Status, reorgs, deepest int) api.Status {
 		s.Reorgs, s.DeepestReorg = reorgs, deepest
 		return s
@@ -72,9 +73,9 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: st(2, 0)},
 			{name: "node2", note: "exited: signal: killed"},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
-			"node0        2    1    1        2/1     0      0        0      0                 -      0  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0        0      0                 -      0  127.0.0.1:7000",
+			"NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0    full      2    1    1        2/1     0      0        0      0                 -      0  127.0.0.1:7000",
+			"node1    full      2    2    0        2/1     0      0        0      0                 -      0  127.0.0.1:7000",
 			"node2    down: exited: signal: killed",
 			"at 1.5s: 2 of 3 nodes up, 2 ready; peers min 2, median 2, max 2",
 		}},
@@ -83,52 +84,52 @@ func TestSummary(t *testing.T) {
 			{name: "node1", up: true, status: withItems(st(2, 0), 2)},
 			{name: "node2", up: true, status: withItems(st(1, 1), 3)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
-			"node0        2    1    1        2/1     0      3        0      0                 -      0  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      2        0      0                 -      0  127.0.0.1:7000",
-			"node2        2    1    1        2/1     0      3        0      0                 -      0  127.0.0.1:7000",
+			"NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0    full      2    1    1        2/1     0      3        0      0                 -      0  127.0.0.1:7000",
+			"node1    full      2    2    0        2/1     0      2        0      0                 -      0  127.0.0.1:7000",
+			"node2    full      2    1    1        2/1     0      3        0      0                 -      0  127.0.0.1:7000",
 			"at 1.5s: 3 of 3 nodes up, 3 ready; peers min 2, median 2, max 2; items min 2, max 3",
 		}},
 		{name: "a transaction spreading", rows: []row{
 			{name: "node0", up: true, status: withMempool(st(1, 1), 12)},
 			{name: "node1", up: true, status: withMempool(st(2, 0), 11)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
-			"node0        2    1    1        2/1     0      0       12      0                 -      0  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0       11      0                 -      0  127.0.0.1:7000",
+			"NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0    full      2    1    1        2/1     0      0       12      0                 -      0  127.0.0.1:7000",
+			"node1    full      2    2    0        2/1     0      0       11      0                 -      0  127.0.0.1:7000",
 			"at 1.5s: 2 of 2 nodes up, 2 ready; peers min 2, median 2, max 2; mempool min 11, max 12",
 		}},
 		{name: "a block spreading", rows: []row{
-			{name: "node0", up: true, status: withBlock(st(1, 1), 5, "0000abcdef12", 4.5)},
+			{name: "node0", up: true, status: mining(withBlock(st(1, 1), 5, "0000abcdef12", 4.5))},
 			{name: "node1", up: true, status: withBlock(st(2, 0), 4, "00001234ffff", 12.25)},
 			{name: "node2", up: true, status: withBlock(st(1, 1), 5, "0000abcdef12", 4.5)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
-			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0        0      4 00001234    12.2s      0  127.0.0.1:7000",
-			"node2        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
+			"NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0    miner     2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
+			"node1    full      2    2    0        2/1     0      0        0      4 00001234    12.2s      0  127.0.0.1:7000",
+			"node2    full      2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
 			"at 1.5s: 3 of 3 nodes up, 3 ready; peers min 2, median 2, max 2; height min 4, max 5, 2 tips",
 		}},
 		{name: "tips agree", rows: []row{
 			{name: "node0", up: true, status: withBlock(st(1, 1), 5, "0000abcdef12", 4.5)},
 			{name: "node1", up: true, status: withBlock(st(2, 0), 5, "0000abcdef12", 4.5)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
-			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
+			"NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0    full      2    1    1        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
+			"node1    full      2    2    0        2/1     0      0        0      5 0000abcd     4.5s      0  127.0.0.1:7000",
 			"at 1.5s: 2 of 2 nodes up, 2 ready; peers min 2, median 2, max 2; height min 5, max 5, tips agree",
 		}},
 		{name: "after a reorganisation", rows: []row{
 			{name: "node0", up: true, status: withReorgs(withBlock(st(1, 1), 5, "0000abcdef12", 4.5), 2, 3)},
 			{name: "node1", up: true, status: withReorgs(withBlock(st(2, 0), 5, "0000abcdef12", 4.5), 1, 1)},
 		}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
-			"node0        2    1    1        2/1     0      0        0      5 0000abcd     4.5s      2  127.0.0.1:7000",
-			"node1        2    2    0        2/1     0      0        0      5 0000abcd     4.5s      1  127.0.0.1:7000",
+			"NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"node0    full      2    1    1        2/1     0      0        0      5 0000abcd     4.5s      2  127.0.0.1:7000",
+			"node1    full      2    2    0        2/1     0      0        0      5 0000abcd     4.5s      1  127.0.0.1:7000",
 			"at 1.5s: 2 of 2 nodes up, 2 ready; peers min 2, median 2, max 2; height min 5, max 5, tips agree; reorgs 3, deepest 3",
 		}},
 		{name: "none up", rows: []row{{name: "node0", note: "starting"}}, want: []string{
-			"NODE     PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
+			"NODE     TYPE  PEERS  OUT   IN   BOOK N/T  BANS  ITEMS  MEMPOOL HEIGHT TIP      INTERVAL REORGS  LISTEN",
 			"node0    down: starting",
 			"at 1.5s: 0 of 1 nodes up, 0 ready",
 		}},

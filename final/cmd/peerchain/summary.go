@@ -32,8 +32,8 @@ type row struct {
 func summary(elapsed time.Duration, rows []row) []string {
 	var lines []string
 	if len(rows) <= maxTableRows {
-		lines = append(lines, fmt.Sprintf("%-8s %5s %4s %4s %10s %5s %6s %8s %6s %-8s %8s %6s  %s",
-			"NODE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "MEMPOOL", "HEIGHT", "TIP", "INTERVAL",
+		lines = append(lines, fmt.Sprintf("%-8s %-5s %5s %4s %4s %10s %5s %6s %8s %6s %-8s %8s %6s  %s",
+			"NODE", "TYPE", "PEERS", "OUT", "IN", "BOOK N/T", "BANS", "ITEMS", "MEMPOOL", "HEIGHT", "TIP", "INTERVAL",
 			"REORGS", "LISTEN"))
 		for _, r := range rows {
 			name := fmt.Sprintf("%-8s", r.name)
@@ -46,8 +46,8 @@ func summary(elapsed time.Duration, rows []row) []string {
 			}
 			s := r.status
 			book := fmt.Sprintf("%d/%d", s.Book.New, s.Book.Tried)
-			lines = append(lines, fmt.Sprintf("%s %5d %4d %4d %10s %5d %6d %8d %6d %-8s %8s %6d  %s", name,
-				s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Mempool,
+			lines = append(lines, fmt.Sprintf("%s %-5s %5d %4d %4d %10s %5d %6d %8d %6d %-8s %8s %6d  %s", name,
+				nodeType(s), s.Peers(), s.Outbound, s.Inbound, book, s.Bans, s.Items, s.Mempool,
 				s.Height, s.Tip[:min(len(s.Tip), 8)], interval(s.LastInterval), s.Reorgs, s.Listen))
 		}
 	}
@@ -109,6 +109,15 @@ func totals(elapsed time.Duration, rows []row) string {
 		return color.GreenString("%s", line)
 	}
 	return line
+}
+
+// nodeType is what a node is: a miner, or a full node that checks and
+// relays every block without mining.
+func nodeType(s api.Status) string {
+	if s.Mining {
+		return "miner"
+	}
+	return "full"
 }
 
 // interval is a node's last block interval, in seconds: "-" before it
