@@ -78,8 +78,8 @@ type ledger struct {
 	reorgs int
 	// deepest is the most blocks a reorganisation took off.
 	deepest int
-	// arrivals are when the last two blocks were connected, by the
-	// clock the machine is given, the newer second.
+	// arrivals are when the tip last changed twice, by the clock the
+	// machine is given, the newer second.
 	arrivals [2]time.Time
 	now      time.Time // the event's: Check has no clock of its own
 	out      []simulation.Action
@@ -206,8 +206,10 @@ func (l *ledger) apply(c *forkchoice.Change) {
 			OldTip: c.Disconnected[0].Hash(), NewTip: l.chain.Tip(),
 			Disconnected: len(c.Disconnected), Connected: len(c.Connected), Branch: branch})
 	}
-	for _, bc := range branch {
+	if len(branch) > 0 { // one new tip, however many blocks it took
 		l.arrivals = [2]time.Time{l.arrivals[1], l.now}
+	}
+	for _, bc := range branch {
 		l.emit(bc)
 	}
 	for i, n := range c.Added {
@@ -270,7 +272,7 @@ func (l *ledger) aside() int {
 	return l.tree.Len() - int(l.chain.Height()) - 1 + l.tree.Orphans()
 }
 
-// lastInterval is the time between the last two blocks connected, 0
+// lastInterval is the time between the last two changes of tip, 0
 // before two.
 func (l *ledger) lastInterval() time.Duration {
 	if l.arrivals[0].IsZero() {
