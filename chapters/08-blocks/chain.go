@@ -21,6 +21,10 @@ type ChainConfig struct {
 	Network *Network            // its genesis block and money
 	State   *transactions.State // the state at genesis, of Network's magic
 	Rules   []HeaderRule        // run on each header after the context's
+	// TxCheck checks each transaction of a block alone, signature
+	// included: nil is tx.Check. A node that has checked signatures
+	// ahead, on every core, passes its SigCache's Check here.
+	TxCheck TxCheck
 }
 
 // Chain is one line of blocks from genesis, in memory: each header,
@@ -31,6 +35,7 @@ type Chain struct {
 	net     *Network
 	state   *transactions.State
 	rules   []HeaderRule
+	txCheck TxCheck
 	headers []Header // by height, genesis first
 	hashes  []Hash   // headers[i]'s hash
 	heights map[Hash]uint64
@@ -57,6 +62,7 @@ func NewChain(cfg ChainConfig) (*Chain, error) {
 		net:     cfg.Network,
 		state:   cfg.State,
 		rules:   cfg.Rules,
+		txCheck: cfg.TxCheck,
 		headers: []Header{genesis.Header},
 		hashes:  []Hash{hash},
 		heights: map[Hash]uint64{hash: 0},
@@ -132,7 +138,7 @@ func (c *Chain) Connect(b *Block, now time.Time) error {
 // apply checks a block in the order of cost, cheapest first, and
 // applies it to the state.
 func (c *Chain) apply(b *Block, now time.Time) (*BlockUndo, error) {
-	if err := CheckBlockSanity(b, c.net); err != nil {
+	if err := CheckBlockSanityWith(b, c.net, c.txCheck); err != nil {
 		return nil, err
 	}
 	if err := CheckHeaderContext(&b.Header, c, now); err != nil {

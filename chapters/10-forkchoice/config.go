@@ -47,6 +47,9 @@ type Config struct {
 	Choice        Choice
 	MaxOrphans    int    // 0: DefaultMaxOrphans
 	MaxReorgDepth uint64 // 0: DefaultMaxReorgDepth
+	// TxCheck checks each transaction alone, in Add and in the chain:
+	// nil is tx.Check (chapter 08's ChainConfig.TxCheck).
+	TxCheck blocks.TxCheck
 }
 
 // docs:end config

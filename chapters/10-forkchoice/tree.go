@@ -39,7 +39,8 @@ func New(cfg Config) (*Tree, error) {
 		return nil, err
 	}
 	chain, err := blocks.NewChain(blocks.ChainConfig{
-		Network: cfg.Network, State: cfg.State, Rules: cfg.Rules})
+		Network: cfg.Network, State: cfg.State, Rules: cfg.Rules,
+		TxCheck: cfg.TxCheck})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
@@ -117,7 +118,8 @@ func (t *Tree) Add(b *blocks.Block, now time.Time) (*Change, error) {
 		t.markInvalid(hash)
 		return nil, fmt.Errorf("%w: %s", ErrKnownInvalid, hash)
 	}
-	if err := blocks.CheckBlockSanity(b, t.cfg.Network); err != nil {
+	if err := blocks.CheckBlockSanityWith(b, t.cfg.Network,
+		t.cfg.TxCheck); err != nil {
 		return nil, err
 	}
 	c := &Change{}

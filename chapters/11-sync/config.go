@@ -105,6 +105,9 @@ type Config struct {
 	MaxHeadersPerPeer int
 	// ProgressEvery: 0 is DefaultProgressEvery.
 	ProgressEvery int
+	// Scheduler decides which peer fetches which block of the window;
+	// nil: InOrder, the next blocks to each peer in turn.
+	Scheduler Scheduler
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -142,6 +145,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ProgressEvery == 0 {
 		c.ProgressEvery = DefaultProgressEvery
+	}
+	if c.Scheduler == nil {
+		c.Scheduler = InOrder{}
 	}
 	return c, nil
 }

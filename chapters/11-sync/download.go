@@ -62,11 +62,12 @@ func (s *Sync) evict() {
 
 // docs:begin schedule
 
-// schedule asks each peer with room in its MaxInFlightPerPeer for the
-// next blocks of the window (Window blocks past base) that nobody is
-// fetching and that its headers show it has. A peer that has room but
-// finds nothing left in the window, while the window's first block is
-// with another peer, is held up by that one: the stall clock starts.
+// schedule offers the next blocks of the window (Window blocks past
+// base) that nobody is fetching to the Scheduler, with the peers that
+// may be asked, and asks what it answers. A peer that has room but
+// finds nothing left in the window it has, while the window's first
+// block is with another peer, is held up by that one: the stall clock
+// starts.
 func (s *Sync) schedule(now time.Time) {
 	best := s.headers.Best()
 	if best.Work.Cmp(s.tree.Tip().Work) <= 0 {
@@ -78,37 +79,62 @@ func (s *Sync) schedule(now time.Time) {
 		return // the tree has it: its Choice follows another tip
 	}
 	end := min(base+uint64(s.cfg.Window), best.Height)
-	first := s.headers.At(base + 1)
+	var want []Wanted
+	for h := base + 1; h <= end; h++ {
+		hash := s.headers.At(h).Hash
+		if s.inFlight[hash] == 0 && !s.buffered(hash) {
+			want = append(want, Wanted{Height: h, Hash: hash})
+		}
+	}
+	var peers []PeerLoad
 	for _, id := range s.order {
 		p := s.peers[id]
-		free := MaxInFlightPerPeer - len(p.inFlight)
-		if p.best == nil || free <= 0 || now.Before(p.restUntil) {
+		if p.best == nil || now.Before(p.restUntil) {
 			continue
 		}
 		has := p.best.Height // p has the best chain up to has
 		if !s.headers.OnBest(p.best) {
 			has = forkchoice.FindFork(p.best, best).Height
 		}
-		var want []blocks.Hash
-		for h := base + 1; h <= min(end, has) && len(want) < free; h++ {
-			hash := s.headers.At(h).Hash
-			if s.inFlight[hash] != 0 || s.buffered(hash) {
-				continue
-			}
-			want = append(want, hash)
+		peers = append(peers, PeerLoad{Peer: id,
+			InFlight: len(p.inFlight), Has: has})
+	}
+	reqs, err := followable(want, peers, MaxInFlightPerPeer,
+		s.cfg.Scheduler.Schedule(want, peers, MaxInFlightPerPeer))
+	if err != nil {
+		s.emit(Fault{Err: err})
+	}
+	for _, r := range reqs {
+		s.request(now, s.peers[r.Peer], r.Hashes)
+	}
+	first := s.headers.At(base + 1)
+	holder := s.inFlight[first.Hash]
+	for _, p := range peers {
+		id := p.Peer
+		if holder == 0 || holder == id || s.stall.hash == first.Hash ||
+			p.Has <= end || len(s.peers[id].inFlight) >= MaxInFlightPerPeer ||
+			s.canFetch(p.Has, want) {
+			continue
 		}
-		if len(want) > 0 {
-			s.request(now, p, want)
-		}
-		holder := s.inFlight[first.Hash]
-		if len(want) < free && has > end && holder != 0 && holder != id &&
-			s.stall.hash != first.Hash {
-			s.stall = stall{peer: holder, hash: first.Hash, since: now}
-		}
+		s.stall = stall{peer: holder, hash: first.Hash, since: now}
 	}
 }
 
 // docs:end schedule
+
+// canFetch says whether a block of want up to height has is still not
+// asked for.
+func (s *Sync) canFetch(has uint64, want []Wanted) bool {
+	for _, w := range want {
+		if w.Height > has {
+			return false
+		}
+		if s.inFlight[w.Hash] == 0 {
+			return true
+		}
+	}
+	return false
+}
 
 func (s *Sync) buffered(h blocks.Hash) bool { _, ok := s.buffer[h]; return ok }
 

@@ -12,6 +12,8 @@ import (
 	forkchoice "peerchain/chapters/10-forkchoice"
 )
 
+// docs:begin header-tree
+
 // HeaderTree is every valid header a node knows, blocks or not, as a
 // tree rooted at genesis, each node with its branch's work: Bitcoin
 // Core's block index before the bodies come. Its best chain, the most
@@ -27,6 +29,8 @@ type HeaderTree struct {
 	seq     uint64
 	pruneAt uint64
 }
+
+// docs:end header-tree
 
 // NewHeaderTree is a tree of net's genesis header, whose headers must
 // keep rules (chapter 09's proof of work, usually).

@@ -37,11 +37,13 @@ func TestLocator(t *testing.T) {
 		length int
 		want   []int
 	}{
+		// docs:begin locator-rows
 		{"genesis only", 0, []int{0}},
 		{"short chain", 5, []int{5, 4, 3, 2, 1, 0}},
 		{"twelve one by one", 12, span(12, 0)},
 		{"long chain", 1000, append(span(1000, 989),
 			987, 983, 975, 959, 927, 863, 735, 479, 0)},
+		// docs:end locator-rows
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,8 @@ const (
 // MaxBlockDataPayload is the largest payload of either message.
 const MaxBlockDataPayload = 3 + MaxGetBlockData*blocks.HashSize
 
+// docs:begin getblockdata
+
 // MsgGetBlockData asks a peer for blocks by their hashes, answered with
 // one chapter 08 block message each: the body request of the download.
 // (Chapter 06's getdata belongs to the broadcast protocol in the
@@ -26,6 +28,8 @@ type MsgGetBlockData struct{ Hashes []blocks.Hash }
 // MsgBlockNotFound answers the hashes of a getblockdata that the peer
 // does not have, so that the asker need not wait for a timeout.
 type MsgBlockNotFound struct{ Hashes []blocks.Hash }
+
+// docs:end getblockdata
 
 func (m *MsgGetBlockData) Command() string    { return CmdGetBlockData }
 func (m *MsgGetBlockData) MaxPayload() uint32 { return MaxBlockDataPayload }

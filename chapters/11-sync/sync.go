@@ -267,6 +267,8 @@ func (s *Sync) floor() uint64 {
 	return tip - min(tip, forkchoice.DefaultMaxReorgDepth)
 }
 
+// docs:begin on-headers
+
 // onHeaders stores a peer's headers, each checked against its branch.
 // Headers that do not follow one another, or break a rule, cost
 // points; so do headers that fork deeper than the tree would follow,
@@ -325,6 +327,10 @@ func (s *Sync) onHeaders(now time.Time, p *peer, hs []blocks.Header) {
 	}
 }
 
+// docs:end on-headers
+
+// docs:begin add-header
+
 // addHeader stores one header, charging a side header to the peer's
 // budget; nil is a header refused, with the points it costs.
 func (s *Sync) addHeader(now time.Time, p *peer, h *blocks.Header) (
@@ -358,6 +364,8 @@ func (s *Sync) addHeader(now time.Time, p *peer, h *blocks.Header) (
 	}
 	return n, isNew, "", 0
 }
+
+// docs:end add-header
 
 // serve answers a getblockdata: each block it has, and a notfound of
 // the rest.

@@ -48,7 +48,7 @@ type Options struct {
 // experiments is every experiment, in chapter order.
 var experiments = []Experiment{pittel, discoveryBootstrap, discoveryEclipse, discoveryChurn,
 	broadcastFlood, broadcastResidue, broadcastPartition, broadcastGlomers,
-	broadcastGlomersVariants, transactionsOrigin, powMining, forkchoiceForks}
+	broadcastGlomersVariants, transactionsOrigin, powMining, forkchoiceForks, syncIBD}
 
 // docsImages is where -docs writes, from the repository root.
 const docsImages = "docs/chapters/img"

@@ -10,6 +10,10 @@
 //	go run ./chapters/11-sync/cmd/ibd
 //	go run ./chapters/11-sync/cmd/ibd -blocks 5000 -peers 8 -stallers 2
 //	go run ./chapters/11-sync/cmd/ibd -latency lognormal:100ms:0.5 -bandwidth 1e5
+//	go run ./chapters/11-sync/cmd/ibd -lab
+//
+// -lab makes the fresh node decide who fetches which block with your
+// LabScheduler from exercises/11-sync instead of the chapter's InOrder.
 package main
 
 import (
@@ -25,7 +29,9 @@ import (
 	simulation "peerchain/chapters/04-simulation"
 	blocks "peerchain/chapters/08-blocks"
 	chainsync "peerchain/chapters/11-sync"
+	labsync "peerchain/exercises/11-sync"
 	"peerchain/tools/command"
+	"peerchain/tools/exercise"
 )
 
 func main() { command.Main(run) }
@@ -36,6 +42,9 @@ const (
 	defaultPeers   = 4
 	defaultLatency = "50ms"
 	defaultLimit   = 10 * time.Minute // of virtual time
+	// maxFaultLines is how many faults (such as a LabScheduler's
+	// answer the download cannot follow) are printed one by one.
+	maxFaultLines = 5
 )
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -43,7 +52,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Name:  "ibd",
 		Usage: "a fresh node syncs a chain from its peers, headers first (peerchain chapter 11)",
 		UsageText: "ibd [-blocks N] [-peers N] [-stallers N] [-latency L] [-bandwidth B]\n" +
-			"    [-window N] [-seed N]",
+			"    [-window N] [-seed N] [-lab]",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "blocks", Value: defaultBlocks, Usage: "the chain's length"},
 			&cli.IntFlag{Name: "peers", Value: defaultPeers, Usage: "peers that hold the chain"},
@@ -54,6 +63,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			&cli.IntFlag{Name: "window", Value: chainsync.DefaultWindow,
 				Usage: "blocks fetched ahead of the last connected one"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "the seed every random choice derives from"},
+			&cli.BoolFlag{Name: "lab", Usage: "schedule the download with your LabScheduler from exercises/11-sync"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -66,18 +76,40 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			cfg := chainsync.SimConfig{Blocks: c.Int("blocks"), Peers: c.Int("peers"),
 				Stallers: c.Int("stallers"), Seed: c.Uint64("seed"), Latency: lat,
 				Bandwidth: c.Float64("bandwidth"), Window: c.Int("window")}
-			return simulate(stdout, cfg)
+			var sched chainsync.Scheduler // nil: the chapter's
+			if c.Bool("lab") {
+				if err := checkLab(); err != nil {
+					return err
+				}
+				sched = &labsync.LabScheduler{}
+			}
+			return simulate(stdout, cfg, sched)
 		},
 	})
 	return app.RunContext(ctx, args)
 }
 
-func simulate(w io.Writer, cfg chainsync.SimConfig) error {
+// checkLab says plainly when the lab is not attempted yet.
+func checkLab() error {
+	err := exercise.Try(func() {
+		(&labsync.LabScheduler{}).Schedule(nil, nil, chainsync.MaxInFlightPerPeer)
+	})
+	if err != nil {
+		return fmt.Errorf("-lab schedules the download with your LabScheduler from exercises/11-sync, but %w", err)
+	}
+	return nil
+}
+
+// simulate runs the download, the fresh node scheduling with sched
+// (nil: the chapter's InOrder).
+func simulate(w io.Writer, cfg chainsync.SimConfig, sched chainsync.Scheduler) error {
 	var (
 		dim, warn = color.New(color.Faint), color.New(color.FgYellow)
 		ok, bold  = color.New(color.FgGreen), color.New(color.Bold)
+		bad       = color.New(color.FgRed)
 	)
 	from := map[simulation.PeerID]int{}
+	faults := 0
 	var printErr error
 	printf := func(c *color.Color, format string, args ...any) {
 		if _, err := c.Fprintf(w, format, args...); err != nil && printErr == nil {
@@ -101,11 +133,19 @@ func simulate(w io.Writer, cfg chainsync.SimConfig) error {
 			printf(ok, "%8.3fs  synced at #%d\n", at, v.Height)
 		case chainsync.Fetched:
 			from[v.From]++
+		case chainsync.Fault:
+			if faults++; faults <= maxFaultLines {
+				printf(bad, "%8.3fs  %v\n", at, v.Err)
+			}
 		}
 	}
 	s, err := chainsync.NewSim(cfg)
 	if err != nil {
 		return err
+	}
+	if sched != nil {
+		s.Syncs[0].SetScheduler(sched)
+		printf(bold, "the fresh node schedules its download with your LabScheduler\n")
 	}
 	done, err := s.Run(defaultLimit)
 	if err != nil {
@@ -115,11 +155,15 @@ func simulate(w io.Writer, cfg chainsync.SimConfig) error {
 		return printErr
 	}
 	if !done {
-		return fmt.Errorf("not synced after %v of virtual time", defaultLimit)
+		return fmt.Errorf("not synced after %v of virtual time (limit %v)",
+			s.Net.Elapsed().Round(time.Millisecond), defaultLimit)
 	}
 	st := s.Net.Stats()
 	printf(bold, "\n%d blocks from %d peers in %v of virtual time\n", cfg.Blocks, cfg.Peers,
 		s.Net.Elapsed().Round(time.Millisecond))
+	if faults > 0 {
+		printf(bad, "faults         %d\n", faults)
+	}
 	printf(color.New(), "messages       %d, %d bytes\n", st.Sent.Messages, st.Sent.Bytes)
 	for _, c := range []string{blocks.CmdGetHeaders, blocks.CmdHeaders,
 		chainsync.CmdGetBlockData, blocks.CmdBlock} {

@@ -8,7 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	chainsync "peerchain/chapters/11-sync"
+	labsync "peerchain/exercises/11-sync"
 	"peerchain/tools/command/commandtest"
+	"peerchain/tools/exercise"
 )
 
 func TestMain(m *testing.M) { commandtest.Main(m) }
@@ -58,4 +61,23 @@ func TestIBDRefuses(t *testing.T) {
 		_, err := commandtest.Run(t, run, append([]string{"ibd"}, args...)...)
 		assert.Error(t, err, "%q", args)
 	}
+}
+
+// TestIBDLab: -lab says plainly that the lab is not attempted yet, or,
+// once it is, syncs the fresh node with it.
+func TestIBDLab(t *testing.T) {
+	attempted := exercise.Try(func() {
+		(&labsync.LabScheduler{}).Schedule(nil, nil, chainsync.MaxInFlightPerPeer)
+	}) == nil
+	out, err := commandtest.Run(t, run, "ibd", "-no-color", "-lab", "-blocks", "600")
+	if !attempted {
+		assert.ErrorContains(t, err, "not attempted yet")
+		assert.ErrorContains(t, err, "exercises/11-sync")
+		return
+	}
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "your LabScheduler")
+	m := syncedLine.FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	assert.Equal(t, "600", m[1])
 }
