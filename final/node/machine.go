@@ -64,6 +64,9 @@ type Lab struct {
 	// Choice is chapter 10's fork choice (exercises/10-forkchoice):
 	// the tip the node's tree follows, and the way to it.
 	Choice forkchoice.Choice
+	// Scheduler is chapter 11's download scheduler
+	// (exercises/11-sync): which peer fetches which block.
+	Scheduler chainsync.Scheduler
 }
 
 // Machine is the node's logic, one simulation.Machine: chapter 05's
@@ -121,7 +124,8 @@ func NewMachine(cfg MachineConfig, r *rand.Rand) (*Machine, error) {
 	}
 	lg.pool = rl.Mempool()
 	sy, err := chainsync.New(chainsync.Config{Tree: lg.tree, Accept: lg.accept,
-		Rules: []blocks.HeaderRule{pow.HeaderRuleWith(lg.params, lg.next)}})
+		Rules:     []blocks.HeaderRule{pow.HeaderRuleWith(lg.params, lg.next)},
+		Scheduler: cfg.Lab.Scheduler})
 	if err != nil {
 		return nil, err
 	}

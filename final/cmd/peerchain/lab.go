@@ -14,11 +14,13 @@ import (
 	blocks "peerchain/chapters/08-blocks"
 	pow "peerchain/chapters/09-pow"
 	forkchoice "peerchain/chapters/10-forkchoice"
+	chainsync "peerchain/chapters/11-sync"
 	labdisc "peerchain/exercises/05-discovery"
 	labbc "peerchain/exercises/06-broadcast"
 	labtx "peerchain/exercises/07-transactions"
 	labpow "peerchain/exercises/09-pow"
 	labforks "peerchain/exercises/10-forkchoice"
+	labsync "peerchain/exercises/11-sync"
 	"peerchain/final/node"
 	"peerchain/tools/exercise"
 )
@@ -62,6 +64,11 @@ var nodeLabs = []nodeLab{
 			labforks.LabChoice{}.Better(tree.Tip(), tree.Tip())
 		},
 		apply: func(l *node.Lab) { l.Choice = labforks.LabChoice{} }},
+	{chapter: "11", what: "your LabScheduler from exercises/11-sync",
+		try: func() {
+			new(labsync.LabScheduler).Schedule([]chainsync.Wanted{}, []chainsync.PeerLoad{}, 1)
+		},
+		apply: func(l *node.Lab) { l.Scheduler = new(labsync.LabScheduler) }},
 }
 
 var labFlag = &cli.StringSliceFlag{Name: "lab", EnvVars: []string{"PEERCHAIN_LAB"},
