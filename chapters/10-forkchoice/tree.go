@@ -24,8 +24,7 @@ type Tree struct {
 	kids    map[*Node]int  // how many children each node has
 	tip     *Node
 	orphans *orphans
-	invalid map[blocks.Hash]bool
-	badSeq  []blocks.Hash // invalid's, oldest first
+	invalid *HashSet // at most MaxInvalid
 	seq     uint64
 	pruneAt uint64 // the tip's height at which to prune next
 }
@@ -55,7 +54,7 @@ func New(cfg Config) (*Tree, error) {
 		kids:    map[*Node]int{},
 		tip:     root,
 		orphans: newOrphans(cfg.MaxOrphans),
-		invalid: map[blocks.Hash]bool{},
+		invalid: NewHashSet(MaxInvalid),
 	}, nil
 }
 
@@ -114,7 +113,7 @@ func (t *Tree) Add(b *blocks.Block, now time.Time) (*Change, error) {
 	if _, ok := t.nodes[hash]; ok || t.orphans.has(hash) {
 		return nil, fmt.Errorf("%w: %s", ErrDuplicate, hash)
 	}
-	if t.invalid[hash] || t.invalid[b.Header.PrevBlock] {
+	if t.invalid.Has(hash) || t.invalid.Has(b.Header.PrevBlock) {
 		t.markInvalid(hash)
 		return nil, fmt.Errorf("%w: %s", ErrKnownInvalid, hash)
 	}
@@ -366,20 +365,10 @@ func (t *Tree) cut(n *Node) {
 
 // markInvalid remembers a hash as invalid, forgetting the oldest past
 // MaxInvalid.
-func (t *Tree) markInvalid(h blocks.Hash) {
-	if t.invalid[h] {
-		return
-	}
-	if len(t.badSeq) == MaxInvalid {
-		delete(t.invalid, t.badSeq[0])
-		t.badSeq = slices.Delete(t.badSeq, 0, 1)
-	}
-	t.invalid[h] = true
-	t.badSeq = append(t.badSeq, h)
-}
+func (t *Tree) markInvalid(h blocks.Hash) { t.invalid.Add(h) }
 
 // IsInvalid says whether the tree found h, or an ancestor, invalid.
-func (t *Tree) IsInvalid(h blocks.Hash) bool { return t.invalid[h] }
+func (t *Tree) IsInvalid(h blocks.Hash) bool { return t.invalid.Has(h) }
 
 // docs:begin prune
 

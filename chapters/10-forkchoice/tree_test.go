@@ -200,3 +200,16 @@ func TestAddRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestHashSetBound: past its bound the set forgets its oldest hash.
+func TestHashSetBound(t *testing.T) {
+	s := NewHashSet(2)
+	for _, h := range []blocks.Hash{{1}, {2}, {2}, {3}} {
+		s.Add(h)
+	}
+	assert.Equal(t, 2, s.Len())
+	assert.False(t, s.Has(blocks.Hash{1}), "the oldest went")
+	assert.True(t, s.Has(blocks.Hash{2}))
+	assert.True(t, s.Has(blocks.Hash{3}))
+	assert.Equal(t, 1, NewHashSet(0).max, "at least one")
+}

@@ -23,9 +23,8 @@ type HeaderTree struct {
 	nodes   map[blocks.Hash]*forkchoice.Node
 	leaves  map[*forkchoice.Node]bool
 	kids    map[*forkchoice.Node]int
-	main    []*forkchoice.Node // the best chain, by height
-	invalid map[blocks.Hash]bool
-	badSeq  []blocks.Hash // invalid's, oldest first
+	main    []*forkchoice.Node  // the best chain, by height
+	invalid *forkchoice.HashSet // at most MaxInvalidHeaders
 	seq     uint64
 	pruneAt uint64
 }
@@ -46,7 +45,7 @@ func NewHeaderTree(net *blocks.Network, rules []blocks.HeaderRule) (*HeaderTree,
 		leaves:  map[*forkchoice.Node]bool{root: true},
 		kids:    map[*forkchoice.Node]int{},
 		main:    []*forkchoice.Node{root},
-		invalid: map[blocks.Hash]bool{},
+		invalid: forkchoice.NewHashSet(MaxInvalidHeaders),
 	}, nil
 }
 
@@ -85,7 +84,7 @@ func (t *HeaderTree) BestChain() View { return View{t: t, tip: t.Best()} }
 func (t *HeaderTree) BranchOf(n *forkchoice.Node) View { return View{t: t, tip: n} }
 
 // IsInvalid says whether h, or an ancestor, was found invalid.
-func (t *HeaderTree) IsInvalid(h blocks.Hash) bool { return t.invalid[h] }
+func (t *HeaderTree) IsInvalid(h blocks.Hash) bool { return t.invalid.Has(h) }
 
 // docs:begin header-add
 
@@ -102,7 +101,7 @@ func (t *HeaderTree) Add(h blocks.Header, now time.Time,
 	if n, ok := t.nodes[hash]; ok {
 		return n, false, nil
 	}
-	if t.invalid[hash] || t.invalid[h.PrevBlock] {
+	if t.invalid.Has(hash) || t.invalid.Has(h.PrevBlock) {
 		t.markInvalid(hash)
 		return nil, false, fmt.Errorf("%w: %s", ErrKnownInvalid, hash)
 	}
@@ -238,17 +237,7 @@ func (t *HeaderTree) drop(n *forkchoice.Node) {
 	}
 }
 
-func (t *HeaderTree) markInvalid(h blocks.Hash) {
-	if t.invalid[h] {
-		return
-	}
-	if len(t.badSeq) == MaxInvalidHeaders {
-		delete(t.invalid, t.badSeq[0])
-		t.badSeq = slices.Delete(t.badSeq, 0, 1)
-	}
-	t.invalid[h] = true
-	t.badSeq = append(t.badSeq, h)
-}
+func (t *HeaderTree) markInvalid(h blocks.Hash) { t.invalid.Add(h) }
 
 // Prune drops the side branches that leave the best chain below floor,
 // the lowest height the block tree could reorganise to: they could
