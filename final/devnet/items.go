@@ -41,6 +41,10 @@ func (s *supervisor) publish(ctx context.Context) {
 	data := fmt.Sprintf("devnet item %d, published at %s at %s",
 		s.published, Name(i), time.Now().Format(time.RFC3339Nano))
 	p, err := s.post(ctx, i, []byte(data))
+	if ctx.Err() != nil {
+		s.published-- // stopping: cut short, not published
+		return
+	}
 	s.cfg.OnEvent(Event{Node: i, Name: Name(i), Kind: Published,
 		PID: s.states[i].PID, Item: p.ID, Size: p.Size, Err: err})
 }

@@ -93,6 +93,9 @@ func (s *supervisor) transfer(ctx context.Context) {
 		to++
 	}
 	at, acc, err := s.entry(ctx, up, from)
+	if ctx.Err() != nil {
+		return // stopping: a request cut short is nobody's refusal
+	}
 	if err != nil {
 		s.held++
 		s.cfg.OnEvent(Event{Kind: TransferHeld, Wallet: from, Payee: to,
@@ -105,7 +108,11 @@ func (s *supervisor) transfer(ctx context.Context) {
 		Memo:   fmt.Appendf(nil, "devnet transfer %d", s.sent+s.refused+1)}
 	tx.Fee = transferFeeRate * uint64(tx.Size())
 	tx.Sign(node.DevnetKey(from))
-	if err = s.postTx(ctx, at, tx); err != nil {
+	err = s.postTx(ctx, at, tx)
+	if ctx.Err() != nil {
+		return // stopping, as above
+	}
+	if err != nil {
 		s.refused++
 	} else {
 		s.sent++
