@@ -9,6 +9,7 @@ package node
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	wire "peerchain/chapters/02-wire"
@@ -203,7 +204,9 @@ func (m *Machine) Handle(now time.Time, ev simulation.Event) []simulation.Action
 // took in published, to relay, and the parents of those it could not
 // asked of the peers.
 func (m *Machine) handle(now time.Time, ev simulation.Event) []simulation.Action {
-	out := append(m.Node.Handle(now, ev), m.ledger.takeOut()...)
+	// A copy: the mux returns the same buffer from every Handle, and
+	// the loop below calls it again.
+	out := append(slices.Clone(m.Node.Handle(now, ev)), m.ledger.takeOut()...)
 	for len(m.ledger.republish) > 0 || len(m.ledger.wants) > 0 {
 		var in any
 		if len(m.ledger.republish) > 0 {

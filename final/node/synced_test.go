@@ -1,11 +1,17 @@
 package node
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	simulation "peerchain/chapters/04-simulation"
+	discovery "peerchain/chapters/05-discovery"
+	broadcast "peerchain/chapters/06-broadcast"
+	transactions "peerchain/chapters/07-transactions"
+	blocks "peerchain/chapters/08-blocks"
 	chainsync "peerchain/chapters/11-sync"
 )
 
@@ -32,4 +38,33 @@ func TestSyncedLast(t *testing.T) {
 			assert.Equal(t, tt.want, syncedLast(tt.in))
 		})
 	}
+}
+
+// TestMachineKeepsEveryEmit: blocks that come out of order make the
+// machine call its mux more than once for one event (an orphan's
+// parent asked for, an adopted orphan published again); the mux
+// reuses one buffer, and every block the ledger connected must still
+// be emitted, in order, for the store to save it.
+func TestMachineKeepsEveryEmit(t *testing.T) {
+	fx := loadFixture(t)
+	m, err := NewMachine(MachineConfig{Self: "127.0.0.1:1"}, rand.New(rand.NewPCG(1, 2)))
+	require.NoError(t, err)
+	now := fixtureTime(100)
+	m.Handle(now, simulation.Start{})
+	var heights []uint64
+	for _, b := range []*blocks.Block{fx.main[2], fx.main[0], fx.main[1]} { // 3 before 2
+		raw, err := b.Bytes()
+		require.NoError(t, err)
+		pub := simulation.Local{Value: discovery.Input{To: transactions.Name,
+			Value: broadcast.Publish{Item: broadcast.Item{Type: blocks.BlockItem,
+				ID: broadcast.ID(b.Hash()), Data: raw}}}}
+		for _, a := range m.Handle(now, pub) {
+			if e, ok := a.(simulation.Emit); ok {
+				if c, ok := e.Value.(BlockConnected); ok {
+					heights = append(heights, c.Height)
+				}
+			}
+		}
+	}
+	assert.Equal(t, []uint64{1, 2, 3}, heights)
 }
