@@ -3,6 +3,7 @@ package forkchoice
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 	"time"
@@ -86,17 +87,18 @@ func (t *Tree) Orphans() int { return t.orphans.len() }
 // Tips are the branches' last blocks, the most work first, then the
 // first seen.
 func (t *Tree) Tips() []*Node {
-	tips := make([]*Node, 0, len(t.leaves))
-	for n := range t.leaves {
-		tips = append(tips, n)
-	}
-	slices.SortFunc(tips, func(a, b *Node) int {
-		if c := b.Work.Cmp(a.Work); c != 0 {
-			return c
-		}
+	tips := t.leavesSeen()
+	slices.SortStableFunc(tips, func(a, b *Node) int { return b.Work.Cmp(a.Work) })
+	return tips
+}
+
+// leavesSeen are the tips in the order they were seen.
+func (t *Tree) leavesSeen() []*Node {
+	leaves := slices.Collect(maps.Keys(t.leaves))
+	slices.SortFunc(leaves, func(a, b *Node) int {
 		return cmp.Compare(a.Seq, b.Seq)
 	})
-	return tips
+	return leaves
 }
 
 // docs:begin add
@@ -223,15 +225,8 @@ func (t *Tree) follow(c *Change, now time.Time) error {
 // best is the tip the Choice prefers, the leaves seen first asked
 // first: a Choice that ties keeps the tip, then the one seen first.
 func (t *Tree) best() *Node {
-	leaves := make([]*Node, 0, len(t.leaves))
-	for n := range t.leaves {
-		leaves = append(leaves, n)
-	}
-	slices.SortFunc(leaves, func(a, b *Node) int {
-		return cmp.Compare(a.Seq, b.Seq)
-	})
 	best := t.tip
-	for _, n := range leaves {
+	for _, n := range t.leavesSeen() {
 		if n != best && t.cfg.Choice.Better(n, best) {
 			best = n
 		}

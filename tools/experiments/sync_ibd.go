@@ -26,6 +26,7 @@ import (
 	transactions "peerchain/chapters/07-transactions"
 	blocks "peerchain/chapters/08-blocks"
 	pow "peerchain/chapters/09-pow"
+	forkchoice "peerchain/chapters/10-forkchoice"
 	chainsync "peerchain/chapters/11-sync"
 )
 
@@ -604,6 +605,29 @@ func init() {
 // ibdPeerConfig is chapter 03's defaults with chapter 11's messages, a
 // send queue that holds a peer's MaxInFlightPerPeer blocks, and where
 // ln listens.
+// ibdEndpoint is chapter 11's Sync over tree, taking blocks in with
+// accept, and a loopback listener with its peer config: what a serving
+// and the syncing process each run.
+func ibdEndpoint(tree *forkchoice.Tree, accept func(*blocks.Block, time.Time) (
+	*forkchoice.Change, error)) (*chainsync.Sync, net.Listener, peers.Config, error) {
+	sy, err := chainsync.New(chainsync.Config{Tree: tree, Accept: accept,
+		Clock: chainsync.IBDClock,
+		Rules: []blocks.HeaderRule{pow.HeaderRule(chainsync.SimParams)}})
+	if err != nil {
+		return nil, nil, peers.Config{}, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, peers.Config{}, err
+	}
+	pc, err := ibdPeerConfig(ln)
+	if err != nil {
+		ln.Close()
+		return nil, nil, peers.Config{}, err
+	}
+	return sy, ln, pc, nil
+}
+
 func ibdPeerConfig(ln net.Listener) (peers.Config, error) {
 	reg, err := chainsync.Registry()
 	if err != nil {
@@ -629,18 +653,8 @@ func ibdServe() error {
 	if err != nil {
 		return err
 	}
-	sy, err := chainsync.New(chainsync.Config{Tree: tree, Clock: chainsync.IBDClock,
-		Rules: []blocks.HeaderRule{pow.HeaderRule(chainsync.SimParams)}})
+	sy, ln, pc, err := ibdEndpoint(tree, tree.Add)
 	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	pc, err := ibdPeerConfig(ln)
-	if err != nil {
-		ln.Close()
 		return err
 	}
 	node, err := simulation.NewRealNode(simulation.RealConfig{Peers: pc}, sy)
@@ -688,19 +702,8 @@ func ibdSync(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sy, err := chainsync.New(chainsync.Config{Tree: tree, Accept: v.Accept(tree.Add),
-		Clock: chainsync.IBDClock,
-		Rules: []blocks.HeaderRule{pow.HeaderRule(chainsync.SimParams)}})
+	sy, ln, pc, err := ibdEndpoint(tree, v.Accept(tree.Add))
 	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	pc, err := ibdPeerConfig(ln)
-	if err != nil {
-		ln.Close()
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ibdTimeout)

@@ -67,7 +67,7 @@ func runControl(c *cli.Context, op string) error {
 	if c.NArg() != 1 {
 		return fmt.Errorf("%s takes one node: %s 3", op, op)
 	}
-	i, err := strconv.Atoi(strings.TrimPrefix(c.Args().First(), "node"))
+	i, err := nodeNumber(c.Args().First())
 	if err != nil {
 		return fmt.Errorf("%s %q: not a node number", op, c.Args().First())
 	}
@@ -124,7 +124,7 @@ func parseGroups(args []string, n int) ([]int, error) {
 	group := slices.Repeat([]int{-1}, n)
 	for g, arg := range args {
 		for _, f := range strings.Split(arg, ",") {
-			i, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(f), "node"))
+			i, err := nodeNumber(f)
 			if err != nil || i < 0 || i >= n {
 				return nil, fmt.Errorf("group %q: %q is not a node of this devnet (0 to %d)", arg, f, n-1)
 			}
@@ -229,6 +229,11 @@ func connectedTo(c *cli.Context, nd devnetNode, addr string) bool {
 		return false
 	}
 	return slices.ContainsFunc(ps, func(p api.Peer) bool { return p.Addr == addr })
+}
+
+// nodeNumber reads a node as the commands name it: 3, or node3.
+func nodeNumber(s string) (int, error) {
+	return strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(s), "node"))
 }
 
 // evenOdd is the two groups of n nodes, even and odd: with node0 and
