@@ -244,6 +244,7 @@ func ibdResult(spec chainsync.IBDSpec, cores int, sims []ibdSim, all []ibdRun) *
 	n := len(rows) + 1
 	add(figure(func(r ibdRun) float64 { return r.BlocksPer }))
 	add(figure(func(r ibdRun) float64 { return r.TxsPer / k }))
+	ratioRow := len(rows)
 	add(figure(func(r ibdRun) float64 { return r.Ratio }))
 	add(figure(func(r ibdRun) float64 { return r.CPU }))
 	add(figure(func(r ibdRun) float64 { return r.ServersCPU }))
@@ -273,7 +274,7 @@ func ibdResult(spec chainsync.IBDSpec, cores int, sims []ibdSim, all []ibdRun) *
 		Rows:  rows,
 		Notes: notes,
 		JSON: ibdFigures{Blocks: spec.Blocks, Txs: spec.Txs, Peers: ibdPeers,
-			Cores: cores, Ratio: rows[len(rows)-2][2], Sims: sims, Runs: all},
+			Cores: cores, Ratio: rows[ratioRow][2], Sims: sims, Runs: all},
 	}
 }
 

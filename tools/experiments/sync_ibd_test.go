@@ -52,6 +52,7 @@ func TestIBDTable(t *testing.T) {
 		assert.Positive(t, r.CPU)
 	}
 	assert.Positive(t, got.Ratio)
+	assert.Equal(t, res.Rows[9][2], got.Ratio, "the JSON's ratio is figure 10's median")
 	assert.True(t, got.Sims[2].Modelled)
 	assert.LessOrEqual(t, got.Sims[2].BlocksPer, got.Sims[1].BlocksPer,
 		"modelling the checks does not make the sync faster")
