@@ -16,22 +16,11 @@ import (
 )
 
 // miningHeight is how high TestDevnetMines waits for every node to
-// be: past the devnet's first two retargets (every 12 blocks) at full
-// size, past the first in a learner's go test ./... (see longTests).
-func miningHeight() uint64 {
-	if longTests() {
-		return 30
-	}
-	return 13
-}
+// be: past the devnet's first two retargets (every 12 blocks).
+const miningHeight = 30
 
-// longTests says whether the tests run at the size their issue names,
-// as .ci/run has them (PEERCHAIN_LONG_TESTS=1); a learner's go test
-// ./... runs them smaller, to stay under half a minute.
-func longTests() bool { return os.Getenv("PEERCHAIN_LONG_TESTS") == "1" }
-
-// TestDevnetMines: a devnet mines; every node's height grows past the
-// retargets miningHeight names, and then their tips agree within a block: a node one
+// TestDevnetMines: a devnet mines; every node's height grows past two
+// retargets, and then their tips agree within a block: a node one
 // block behind has the parent of the others' tip. With several miners
 // the network forks whenever two find a block at nearly the same
 // moment, and chapter 10's fork choice brings every node back to one
@@ -44,18 +33,14 @@ func TestDevnetMines(t *testing.T) {
 		miners    int
 		height    uint64
 		minerPays []string // the wallets block 1 may pay
-		long      bool     // only at full size
 	}{
-		{"one miner", 5, 1, miningHeight(), []string{walletAddr(1)}, false},
+		{"one miner", 5, 1, miningHeight, []string{walletAddr(1)}},
 		// Past the first retarget: enough blocks for forks to come and
 		// go, on a machine the other rows' miners do not share.
-		{"three miners fork and agree", 4, 3, 15, []string{walletAddr(1), walletAddr(2), walletAddr(3)}, true},
+		{"three miners fork and agree", 4, 3, 15, []string{walletAddr(1), walletAddr(2), walletAddr(3)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { // one after the other: miners share the cores
-			if tt.long && !longTests() {
-				t.Skip("full size only: PEERCHAIN_LONG_TESTS=1 runs it, as .ci/run does")
-			}
 			cmd, out, dir := startDevnet(t, "-n", strconv.Itoa(tt.nodes), "--miners", strconv.Itoa(tt.miners),
 				"--tx-rate", "2", "--items-every", "0")
 			ends := endpoints(t, dir, tt.nodes)
